@@ -1,0 +1,4 @@
+#include "commands.hpp"
+namespace apack::cli {
+void register_bench(CLI::App&) {}
+}  // namespace apack::cli

@@ -1,0 +1,81 @@
+#include "io.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <iterator>
+
+#include "apack/error.hpp"
+
+namespace apack::cli {
+
+namespace {
+
+std::string os_error() { return std::strerror(errno); }
+
+bool write_all(int fd, const uint8_t* data, size_t size) {
+  while (size > 0) {
+    const ssize_t w = ::write(fd, data, size);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += w;
+    size -= size_t(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<uint8_t> read_input(const std::string& path) {
+  const bool std_in = path == "-";
+  const int fd = std_in ? 0 : ::open(path.c_str(), O_RDONLY);
+  if (fd < 0) throw Error(path + ": cannot open: " + os_error());
+  std::vector<uint8_t> data;
+  uint8_t buf[1 << 16];
+  for (;;) {
+    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r == 0) break;
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      const std::string err = os_error();
+      if (!std_in) ::close(fd);
+      throw Error((std_in ? std::string("standard input") : path) + ": read failed: " + err);
+    }
+    data.insert(data.end(), buf, buf + r);
+  }
+  if (!std_in) ::close(fd);
+  return data;
+}
+
+void write_output(const std::string& path, const uint8_t* data, size_t size) {
+  if (path == "-") {
+    if (!write_all(1, data, size)) throw Error("standard output: write failed: " + os_error());
+    return;
+  }
+  // A temporary file beside the target, renamed over it: readers never see a partial file and a
+  // failure leaves the old file (if any) untouched.
+  std::string tmp = path + ".tmp.XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) throw Error(path + ": cannot create: " + os_error());
+  const bool ok = write_all(fd, data, size);
+  const std::string err = ok ? "" : os_error();
+  ::fchmod(fd, 0644);
+  if (::close(fd) != 0 || !ok) {
+    ::unlink(tmp.c_str());
+    throw Error(path + ": write failed: " + (err.empty() ? os_error() : err));
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string e = os_error();
+    ::unlink(tmp.c_str());
+    throw Error(path + ": cannot replace: " + e);
+  }
+}
+
+}  // namespace apack::cli

@@ -1,0 +1,130 @@
+// MSB-first bit streams (spec section 6: both streams MSB-first within bytes, last byte
+// zero-padded). Both sides move 32 or 64 bits at a time through an accumulator, and neither
+// touches memory the coder's state could live in, so the coder loops keep that state in
+// registers: the coder's throughput is bounded by these two classes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+namespace apack {
+
+// Writes into a buffer the caller sized for the worst case (no checks in the hot path).
+class BitWriter {
+ public:
+  explicit BitWriter(uint8_t* out) : begin_(out), p_(out) {}
+
+  // Appends the low `n` bits of `v` (0 <= n <= 32), most significant first.
+  __attribute__((always_inline)) void put(uint32_t v, int n) {
+    acc_ = (acc_ << n) | (uint64_t(v) & ((uint64_t(1) << n) - 1));
+    fill_ += n;
+    if (fill_ >= 32) {
+      fill_ -= 32;
+      const uint32_t w = uint32_t(acc_ >> fill_);
+      const uint8_t b[4] = {uint8_t(w >> 24), uint8_t(w >> 16), uint8_t(w >> 8), uint8_t(w)};
+      std::memcpy(p_, b, 4);
+      p_ += 4;
+    }
+  }
+  // Appends `count` copies of bit b.
+  void put_run(uint32_t b, uint64_t count) {
+    const uint32_t word = b ? 0xFFFFFFFFu : 0u;
+    while (count >= 32) {
+      put(word, 32);
+      count -= 32;
+    }
+    put(word, int(count));
+  }
+  uint64_t bit_count() const { return uint64_t(p_ - begin_) * 8 + uint64_t(fill_); }
+  // Pads the last byte with zeros; returns the number of bytes written.
+  size_t finish() {
+    while (fill_ >= 8) {
+      fill_ -= 8;
+      *p_++ = uint8_t(acc_ >> fill_);
+    }
+    if (fill_ > 0) *p_++ = uint8_t(acc_ << (8 - fill_));
+    fill_ = 0;
+    return size_t(p_ - begin_);
+  }
+
+ private:
+  uint8_t* begin_;
+  uint8_t* p_;
+  uint64_t acc_ = 0;
+  int fill_ = 0;
+};
+
+// Reads bits MSB-first; past the end it yields zeros and records that it overran, so a decoder
+// can tell a stream that was too short from one that was exactly consumed.
+class BitReader {
+ public:
+  BitReader(const uint8_t* data, size_t size) : begin_(data), p_(data), end_(data + size) {
+    refill();
+  }
+
+  // Returns the next n bits, 0 <= n <= 32 (n = 0 yields 0 without a branch).
+  __attribute__((always_inline)) uint32_t get(int n) {
+    if (avail_ < n) refill();
+    const uint32_t v = uint32_t((buf_ >> 32) >> (32 - n));
+    buf_ <<= n;
+    avail_ -= n;
+    return v;
+  }
+  uint64_t consumed_bits() const {
+    return (uint64_t(p_ - begin_) + zeros_) * 8 - uint64_t(avail_);
+  }
+  uint64_t available_bits() const { return uint64_t(end_ - begin_) * 8; }
+  bool overran() const { return consumed_bits() > available_bits(); }
+
+ private:
+  // Tops the left-aligned buffer up to at least 56 valid bits.
+  __attribute__((always_inline)) void refill() {
+    if (end_ - p_ >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p_, 8);
+      w = __builtin_bswap64(w);
+      buf_ |= w >> avail_;
+      p_ += (63 - avail_) >> 3;
+      avail_ |= 56;
+      return;
+    }
+    const Tail t = refill_tail(p_, end_, buf_, avail_);
+    p_ = t.p;
+    buf_ = t.buf;
+    avail_ = t.avail;
+    zeros_ += t.zeros;
+  }
+  // The last bytes, then zeros. Out of line and by value, so the hot path's state never has
+  // its address taken.
+  struct Tail {
+    const uint8_t* p;
+    uint64_t buf;
+    int avail;
+    uint64_t zeros;
+  };
+  __attribute__((noinline)) static Tail refill_tail(const uint8_t* p, const uint8_t* end,
+                                                    uint64_t buf, int avail) {
+    uint64_t zeros = 0;
+    while (avail <= 56) {
+      uint64_t byte = 0;
+      if (p < end)
+        byte = *p++;
+      else
+        ++zeros;
+      buf |= byte << (56 - avail);
+      avail += 8;
+    }
+    return {p, buf, avail, zeros};
+  }
+
+  const uint8_t* begin_;
+  const uint8_t* p_;
+  const uint8_t* end_;
+  uint64_t buf_ = 0;  // valid bits left-aligned
+  int avail_ = 0;
+  uint64_t zeros_ = 0;  // bytes of zeros supplied past the end
+};
+
+}  // namespace apack

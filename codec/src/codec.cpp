@@ -1,0 +1,144 @@
+// Tensor-level compress/decompress: value map, table search, coding counts, then chunks coded
+// independently on several threads, and the container around them.
+#include "apack/codec.hpp"
+
+#include <cmath>
+#include <thread>
+
+#include "apack/container.hpp"
+#include "apack/crc32c.hpp"
+#include "apack/error.hpp"
+#include "parallel.hpp"
+
+namespace apack {
+
+unsigned resolve_threads(unsigned requested) {
+  if (requested > 0) return requested;
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : hw;
+}
+
+namespace {
+
+TablePlan plan_for(const Tensor& t, const EncodeOptions& o, ValueMap map, const std::string& what) {
+  TablePlan p;
+  p.map = map;
+  const ElementFormat f{t.is_signed, o.bits};
+  p.codes = to_codes(t.data.data(), t.data.size(), f, map, what);
+  const Histogram h = make_histogram(p.codes.data(), p.codes.size(), o.bits);
+  p.table = search_table(h, o.bits, o.search);
+  p.report = describe_table(p.table, h);
+  std::array<uint64_t, kRows> c{};
+  for (int i = 0; i < kRows; ++i) c[i] = p.report.rows[i].vcnt;
+  p.q = coding_counts(c);
+  for (int i = 0; i < kRows; ++i)
+    if (c[i] > 0)
+      p.predicted_bits += double(c[i]) * (kCountShift - std::log2(double(p.q[i]))) +
+                          double(p.report.rows[i].obits);
+  return p;
+}
+
+}  // namespace
+
+TablePlan plan_table(const Tensor& t, const EncodeOptions& o, const std::string& what) {
+  if (o.bits < 2 || o.bits > 8)
+    throw Error(what + ": --bits must be between 2 and 8, got " + std::to_string(o.bits));
+  if (o.chunk == 0) throw Error(what + ": the chunk size must be at least 1 value");
+  uint64_t n = 1;
+  for (auto d : t.shape) n *= d;
+  if (n != t.data.size())
+    throw Error(what + ": shape holds " + std::to_string(n) + " values but the data has " +
+                std::to_string(t.data.size()));
+
+  // `auto` keeps the map whose coded size is smaller. The arithmetic coder spends within a few
+  // bits per chunk of -log2(q/1024) per value, so the prediction ranks the maps as full coding
+  // would, at the cost of one histogram and search instead of a second encode.
+  if (o.map == MapChoice::automatic && t.is_signed) {
+    TablePlan raw = plan_for(t, o, ValueMap::raw, what);
+    TablePlan zz = plan_for(t, o, ValueMap::zigzag, what);
+    return zz.predicted_bits < raw.predicted_bits ? zz : raw;
+  }
+  return plan_for(t, o, o.map == MapChoice::zigzag ? ValueMap::zigzag : ValueMap::raw, what);
+}
+
+EncodeResult compress(const Tensor& t, const EncodeOptions& o, const std::string& what) {
+  const TablePlan plan = plan_table(t, o, what);
+  const uint64_t n = plan.codes.size();
+  const CodingModel model(plan.table, plan.q);
+  const size_t nchunks = n == 0 ? 0 : size_t((n - 1) / o.chunk + 1);
+  std::vector<CodedChunk> coded(nchunks);
+  std::vector<EncodeJob> jobs(nchunks);
+  for (size_t c = 0; c < nchunks; ++c) {
+    const uint64_t first = uint64_t(c) * o.chunk;
+    jobs[c] = {plan.codes.data() + first, size_t(std::min<uint64_t>(o.chunk, n - first)), &coded[c]};
+  }
+  detail::parallel_ranges(nchunks, resolve_threads(o.threads), [&](size_t begin, size_t end) {
+    encode_chunks(model, jobs.data() + begin, end - begin);
+  });
+  std::vector<std::vector<uint8_t>> prefix(nchunks), offset(nchunks);
+  uint64_t prefix_bits = 0, offset_bits = 0;
+  for (size_t c = 0; c < nchunks; ++c) {
+    prefix[c] = std::move(coded[c].prefix);
+    offset[c] = std::move(coded[c].offset);
+    prefix_bits += coded[c].prefix_bits;
+    offset_bits += coded[c].offset_bits;
+  }
+
+  ContainerHeader h;
+  h.format = {t.is_signed, o.bits};
+  h.map = plan.map;
+  h.search = o.search;
+  h.shape = t.shape;
+  h.n = n;
+  h.chunk = o.chunk;
+  h.npy_header = t.npy_header;
+  h.table = plan.table;
+  h.q = plan.q;
+  h.data_crc = crc32c(0, t.data.data(), t.data.size());
+
+  EncodeResult r;
+  r.container = write_container(h, prefix, offset);
+  r.table = plan.table;
+  r.map = plan.map;
+  r.q = plan.q;
+  r.report = plan.report;
+  r.chunks = nchunks;
+  r.prefix_bits = prefix_bits;
+  r.offset_bits = offset_bits;
+  return r;
+}
+
+Tensor decompress(const uint8_t* bytes, size_t size, const DecodeOptions& o,
+                  const std::string& what) {
+  const ContainerHeader h = read_container(bytes, size, what, o.check_crc);
+  if (h.n > o.max_values)
+    throw FormatError(what + ": the container holds " + std::to_string(h.n) +
+                      " values, more than the limit of " + std::to_string(o.max_values));
+  Tensor t;
+  t.is_signed = h.format.is_signed;
+  t.shape = h.shape;
+  t.npy_header = h.npy_header;
+  t.data.resize(size_t(h.n));
+  const CodingModel model(h.table, h.q);
+  std::vector<DecodeJob> jobs(h.chunks.size());
+  for (size_t c = 0; c < jobs.size(); ++c) {
+    const ChunkRef& r = h.chunks[c];
+    jobs[c] = {bytes + r.prefix_pos, size_t(r.prefix_size), bytes + r.offset_pos,
+               size_t(r.offset_size), t.data.data() + r.first_value, size_t(r.values)};
+  }
+  detail::parallel_ranges(jobs.size(), resolve_threads(o.threads), [&](size_t begin, size_t end) {
+    try {
+      decode_chunks(model, jobs.data() + begin, end - begin);
+    } catch (const ChunkError& e) {
+      throw FormatError(what + ": chunk " + std::to_string(begin + e.job) + ": " + e.what());
+    }
+    const size_t first = begin == end ? 0 : size_t(h.chunks[begin].first_value);
+    const size_t last = begin == end ? 0 : size_t(h.chunks[end - 1].first_value + h.chunks[end - 1].values);
+    from_codes(t.data.data() + first, last - first, h.format, h.map);
+  });
+  if (crc32c(0, t.data.data(), t.data.size()) != h.data_crc)
+    throw FormatError(what + ": the decoded values do not match the stored checksum");
+  return t;
+}
+
+}  // namespace apack
