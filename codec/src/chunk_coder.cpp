@@ -30,9 +30,6 @@ inline int underflow_steps(uint32_t lo, uint32_t hi) {
   return __builtin_clz((~(lo & ~hi) & 0x7FFF) | 1) - 17;
 }
 
-// k underflow steps x -> 2(x - Q1) applied at once: x -> HALF + 2^k (x - HALF), mod 2^32.
-inline uint32_t unfold(uint32_t x, int k) { return (x << k) - ((kHalf << k) - kHalf); }
-
 // Worst-case stream sizes, so the writers need no bounds checks: every coded symbol leaves a range
 // of at least 16, so renormalisation shifts at most 12 bits per value (plus 2 at the flush);
 // an offset has at most 8 bits. The 8 spare bytes cover the writers' 4-byte stores.
