@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# run.sh - the main job on a fresh machine: installs the Debian packages, builds, fetches the
+# real models (sha256-pinned; ../shared/workloads is used as a cache when present), quantizes
+# their weights to int8, and runs the APack codec over them: `apack stats` per model, and a
+# byte-exact compress/decompress round trip of the largest real tensor.
+# (Until the platform lands this is the codec's job; it becomes the default scenario's run.)
+set -euo pipefail
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo_root"
+stage() { printf '\n== %s ==\n' "$*"; }
+
+stage "dependencies"
+bash scripts/setup-deps.sh
+stage "build"
+bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
+apack=build/codec/apack
+
+stage "real weights (fetch + int8 quantization)"
+bash scripts/quantize_all.sh
+
+for model in posenet emotion blazeface; do
+  for scheme in per-channel per-tensor; do
+    stage "apack stats: $model weights, int8 $scheme"
+    "$apack" stats "out/weights/$model/$scheme"
+  done
+done
+
+stage "round trip of the largest real tensor"
+largest=$(ls -S out/weights/posenet/per-channel/*.npy | head -n 1)
+mkdir -p out/run
+"$apack" compress "$largest" -o out/run/largest.apk -v
+"$apack" decompress out/run/largest.apk -o out/run/largest.npy -v
+cmp "$largest" out/run/largest.npy
+echo "restored byte for byte: $largest"
