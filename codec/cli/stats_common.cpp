@@ -92,7 +92,8 @@ Inputs load_inputs(const std::vector<std::string>& paths, const std::string& com
     // As load_tensor (cmd_compress.cpp): keep the header only when numpy.save would write a
     // different one, so sizes match what `apack compress` writes for the same file.
     t.shape = a.shape;
-    if (a.header != npy_header(t.is_signed ? "|i1" : "|u1", false, a.shape)) t.npy_header = a.header;
+    if (a.header != npy_header(t.is_signed ? "|i1" : "|u1", false, a.shape))
+      t.npy_header = a.header;
     t.data = std::move(a.data);
     in.tensors.push_back({c.path, c.name, std::move(t)});
   }

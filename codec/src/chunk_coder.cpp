@@ -36,9 +36,14 @@ inline int underflow_steps(uint32_t lo, uint32_t hi) {
 size_t prefix_capacity(size_t n) { return 2 * n + 8; }
 size_t offset_capacity(size_t n) { return n + 8; }
 
-// One chunk's encoder state: locals the compiler can keep in registers (see DecodeState).
+// A chunk is coded in two passes: the offsets (a plain bit-packing loop), and the prefixes (the
+// arithmetic coder, a serial chain per chunk). Only the second is interleaved across chunks, so
+// the interleaved loop carries just the coder state, which stays in registers.
+
+// One chunk's prefix-coder state, in a plain local struct: stores through a uint8_t* could alias
+// anything whose address escapes, so the state never has its address taken.
 struct EncodeState {
-  BitWriter prefix{nullptr}, offset{nullptr};
+  BitWriter prefix{nullptr};
   uint32_t lo = 0, hi = kTop;
   uint64_t pending = 0;
 };
@@ -50,8 +55,8 @@ __attribute__((always_inline)) inline void emit(EncodeState& e, uint32_t bit) {
   e.pending = 0;
 }
 
-__attribute__((always_inline)) inline void encode_value(const CodingModel& m, EncodeState& e,
-                                                        uint32_t v) {
+__attribute__((always_inline)) inline void encode_prefix(const CodingModel& m, EncodeState& e,
+                                                         uint32_t v) {
   const CodingModel::Row& row = m.rows[m.row_of_code[v]];
   const uint32_t r = e.hi - e.lo + 1;
   const uint32_t hi = e.lo + ((r * row.cum_hi) >> kCountShift) - 1;
@@ -73,77 +78,90 @@ __attribute__((always_inline)) inline void encode_value(const CodingModel& m, En
     emit(e, shared >> (k - 1));
     e.prefix.put(shared, k - 1);
   }
-  // As in the decoder: k shifts and u underflow steps as one shift plus an offset, mod 2^16.
+  // The k shared-bit shifts and the u underflow steps (x -> 2(x - Q1)) fold into one shift by
+  // t = k + u and an offset, computed mod 2^16 (the true results lie in [0, 0xFFFF]).
   const int u = underflow_steps(lo << k, (hi << k) | ((1u << k) - 1));
   const int t = k + u;
   const uint32_t h = (kHalf << u) - kHalf;
   e.pending += uint64_t(u);
   e.lo = ((lo << t) - h) & kTop;
   e.hi = (((hi << t) | ((1u << t) - 1)) - h) & kTop;
-  e.offset.put(v - row.vmin, row.ol);
+}
+
+size_t encode_offsets(const CodingModel& m, const uint8_t* codes, size_t n, uint8_t* out,
+                      uint64_t& bits) {
+  BitWriter w(out);
+  // Per code: its offset and length, in a local table the byte stores cannot alias.
+  uint8_t off[256], len[256];
+  for (unsigned v = 0; v < 256; ++v) {
+    const CodingModel::Row& row = m.rows[m.row_of_code[v]];
+    off[v] = uint8_t(v - row.vmin);
+    len[v] = row.ol;
+  }
+  for (size_t i = 0; i < n; ++i) w.put(off[codes[i]], len[codes[i]]);
+  bits = w.bit_count();
+  return w.finish();
 }
 
 template <size_t L>
 void encode_group(const CodingModel& m, const EncodeJob* jobs) {
-  // Worst-case scratch per lane, reused across calls on this thread; the exact bytes are then
-  // copied out. Sizing each result for the worst case would zero-fill and page-fault 3x the data.
+  // Worst-case scratch, reused across calls on this thread; the exact bytes are then copied
+  // out. Sizing each result for the worst case would zero-fill and page-fault 3x the data.
   thread_local std::vector<uint8_t> scratch;
   size_t common = SIZE_MAX, need = 0;
   for (size_t l = 0; l < L; ++l) {
     common = std::min(common, jobs[l].n);
-    need += prefix_capacity(jobs[l].n) + offset_capacity(jobs[l].n);
+    need = std::max(need, offset_capacity(jobs[l].n));
+    need += prefix_capacity(jobs[l].n);
   }
   if (scratch.size() < need) scratch.resize(need);
   EncodeState st[L];
+  const uint8_t* codes[L];  // local: the byte stores could otherwise alias `jobs`
   uint8_t* p = scratch.data();
   for (size_t l = 0; l < L; ++l) {
     st[l].prefix = BitWriter(p);
+    codes[l] = jobs[l].codes;
     p += prefix_capacity(jobs[l].n);
-    st[l].offset = BitWriter(p);
-    p += offset_capacity(jobs[l].n);
   }
   for (size_t i = 0; i < common; ++i) {
 #pragma GCC unroll 8
-    for (size_t l = 0; l < L; ++l) encode_value(m, st[l], jobs[l].codes[i]);
+    for (size_t l = 0; l < L; ++l) encode_prefix(m, st[l], codes[l][i]);
   }
+  uint8_t* offsets = p;  // after the prefix areas
   p = scratch.data();
   for (size_t l = 0; l < L; ++l) {
     EncodeState& e = st[l];
-    for (size_t i = common; i < jobs[l].n; ++i) encode_value(m, e, jobs[l].codes[i]);
-    if (jobs[l].n > 0) {
+    const EncodeJob& job = jobs[l];
+    for (size_t i = common; i < job.n; ++i) encode_prefix(m, e, job.codes[i]);
+    if (job.n > 0) {
       ++e.pending;
       emit(e, e.lo < kQ1 ? 0 : 1);
     }
-    CodedChunk& out = *jobs[l].result;
+    CodedChunk& out = *job.result;
     out.prefix_bits = e.prefix.bit_count();
-    out.offset_bits = e.offset.bit_count();
     out.prefix.assign(p, p + e.prefix.finish());
-    p += prefix_capacity(jobs[l].n);
-    out.offset.assign(p, p + e.offset.finish());
-    p += offset_capacity(jobs[l].n);
+    p += prefix_capacity(job.n);
+    const size_t used = encode_offsets(m, job.codes, job.n, offsets, out.offset_bits);
+    out.offset.assign(offsets, offsets + used);
   }
 }
 
-// One chunk's decoder state, kept in a plain local struct so the compiler can hold it in
-// registers: stores of decoded bytes through a uint8_t* could alias anything reachable.
+// One chunk's prefix-decoder state (see EncodeState on why it is a plain local struct).
 struct DecodeState {
-  BitReader prefix{nullptr, 0}, offset{nullptr, 0};
+  BitReader prefix{nullptr, 0};
   uint32_t lo = 0, hi = kTop, code = 0;
-  uint32_t bad = 0;  // set when an offset lies outside its row
 };
 
-__attribute__((always_inline)) inline uint8_t decode_value(const CodingModel& m, DecodeState& d) {
+// Decodes one row index.
+__attribute__((always_inline)) inline uint8_t decode_prefix(const CodingModel& m, DecodeState& d) {
   // LO <= CODE <= HI holds for any input bits, so the count is always below 1024.
   const uint32_t r = d.hi - d.lo + 1;
   const uint32_t count = (((d.code - d.lo + 1) << kCountShift) - 1) / r;
   const CodingModel::Row& row = m.row_of_count[count];
   const uint32_t hi = d.lo + ((r * row.cum_hi) >> kCountShift) - 1;
   const uint32_t lo = d.lo + ((r * row.cum_lo) >> kCountShift);
-  // Branch-free: both step counts are 0 when their case does not apply, and a shift by 0
-  // changes nothing. The cases depend on the data, so branches would mispredict often. The k
-  // shared-bit shifts and the u underflow steps fold into one shift by t = k + u followed by
-  // the underflow offset, computed mod 2^16 (the true results lie in [0, 0xFFFF]), so CODE
-  // takes its t new bits in one read.
+  // Branch-free (the cases depend on the data, so branches would mispredict): both step counts
+  // are 0 when their case does not apply, and CODE takes its t new bits in one read.
   const int k = shared_bits(lo, hi);
   const int u = underflow_steps(lo << k, (hi << k) | ((1u << k) - 1));
   const int t = k + u;
@@ -151,46 +169,53 @@ __attribute__((always_inline)) inline uint8_t decode_value(const CodingModel& m,
   d.lo = ((lo << t) - h) & kTop;
   d.hi = (((hi << t) | ((1u << t) - 1)) - h) & kTop;
   d.code = (((d.code << t) | d.prefix.get(t)) - h) & kTop;
-  const uint32_t off = d.offset.get(row.ol);
-  d.bad |= off >= row.width;
-  return uint8_t(row.vmin + off);
+  return row.index;
 }
 
-__attribute__((always_inline)) inline void start(DecodeState& d, const DecodeJob& job) {
-  d.prefix = BitReader(job.prefix, job.prefix_size);
-  d.offset = BitReader(job.offset, job.offset_size);
-  d.code = job.n > 0 ? d.prefix.get(16) : 0;
+// Second pass: row indices in `out` become values; checks the offset stream's length.
+void decode_offsets(const CodingModel& m, const DecodeJob& job, size_t job_index) {
+  BitReader offset(job.offset, job.offset_size);
+  // Local copies: the byte stores below could otherwise alias the model and the job.
+  const std::array<CodingModel::Row, kRows> rows = m.rows;
+  uint8_t* const out = job.out;
+  const size_t n = job.n;
+  uint32_t bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const CodingModel::Row& row = rows[out[i] & (kRows - 1)];
+    const uint32_t off = offset.get(row.ol);
+    bad |= off >= row.width;
+    out[i] = uint8_t(row.vmin + off);
+  }
+  if (bad) throw ChunkError(job_index, "an offset lies outside its row");
+  if (offset.overran()) throw ChunkError(job_index, "offset stream ends before the last value");
+  if ((offset.consumed_bits() + 7) / 8 != job.offset_size)
+    throw ChunkError(job_index, "offset stream is longer than its values need");
 }
 
-__attribute__((always_inline)) inline void finish(const DecodeState& d, const DecodeJob& job, size_t job_index) {
-  auto fail = [&](const char* why) { throw ChunkError(job_index, why); };
-  if (d.bad) fail("an offset lies outside its row");
-  if (d.offset.overran()) fail("offset stream ends before the last value");
-  if ((d.offset.consumed_bits() + 7) / 8 != job.offset_size)
-    fail("offset stream is longer than its values need");
-  // The decoder reads 16 bits to prime CODE and one per shift; the encoder emits one bit per
-  // shift plus two at the flush (the final bit and its one extra pending copy). So the stored
-  // length is exactly what the values need, and anything else is corrupt.
-  if (job.n > 0 && (d.prefix.consumed_bits() - 14 + 7) / 8 != job.prefix_size)
-    fail("prefix stream length does not match its values");
-}
-
-// L chunks in lockstep for as long as all have values, then each alone.
 template <size_t L>
 void decode_group(const CodingModel& m, const DecodeJob* jobs, size_t first_index) {
   DecodeState st[L];
+  uint8_t* out[L];  // local: the byte stores could otherwise alias `jobs`
   size_t common = SIZE_MAX;
   for (size_t l = 0; l < L; ++l) {
-    start(st[l], jobs[l]);
+    st[l].prefix = BitReader(jobs[l].prefix, jobs[l].prefix_size);
+    st[l].code = jobs[l].n > 0 ? st[l].prefix.get(16) : 0;
+    out[l] = jobs[l].out;
     common = std::min(common, jobs[l].n);
   }
   for (size_t i = 0; i < common; ++i) {
 #pragma GCC unroll 8
-    for (size_t l = 0; l < L; ++l) jobs[l].out[i] = decode_value(m, st[l]);
+    for (size_t l = 0; l < L; ++l) out[l][i] = decode_prefix(m, st[l]);
   }
   for (size_t l = 0; l < L; ++l) {
-    for (size_t i = common; i < jobs[l].n; ++i) jobs[l].out[i] = decode_value(m, st[l]);
-    finish(st[l], jobs[l], first_index + l);
+    const DecodeJob& job = jobs[l];
+    for (size_t i = common; i < job.n; ++i) job.out[i] = decode_prefix(m, st[l]);
+    // The decoder reads 16 bits to prime CODE and one per shift; the encoder emits one bit per
+    // shift plus two at the flush (the final bit and its one extra pending copy). So the stored
+    // length is exactly what the values need, and anything else is corrupt.
+    if (job.n > 0 && (st[l].prefix.consumed_bits() - 14 + 7) / 8 != job.prefix_size)
+      throw ChunkError(first_index + l, "prefix stream length does not match its values");
+    decode_offsets(m, job, first_index + l);
   }
 }
 
@@ -200,7 +225,8 @@ CodingModel::CodingModel(const Table& t, const Counts& counts)
     : table(t), q(counts), cum(cumulative(counts)) {
   const uint32_t m = uint32_t(1) << t.bits;
   for (int i = 0; i < kRows; ++i) {
-    rows[i] = Row{cum[i], cum[i + 1], uint16_t(t.width(i)), uint8_t(t.vmin[i]), uint8_t(t.ol(i))};
+    rows[i] = Row{uint16_t(cum[i]),       uint16_t(cum[i + 1]), uint16_t(t.width(i)),
+                  uint8_t(t.vmin[i]),     uint8_t(t.ol(i)),     uint8_t(i)};
     for (uint32_t v = t.vmin[i]; v < t.vmin[i + 1] && v < m; ++v) row_of_code[v] = uint8_t(i);
   }
   for (int i = 0; i < kRows; ++i)

@@ -20,12 +20,10 @@ unsigned resolve_threads(unsigned requested) {
 
 namespace {
 
-TablePlan plan_for(const Tensor& t, const EncodeOptions& o, ValueMap map, const std::string& what) {
+// Table, counts and predicted size for one map, from that map's histogram.
+TablePlan plan_for(const Histogram& h, const EncodeOptions& o, ValueMap map) {
   TablePlan p;
   p.map = map;
-  const ElementFormat f{t.is_signed, o.bits};
-  p.codes = to_codes(t.data.data(), t.data.size(), f, map, what);
-  const Histogram h = make_histogram(p.codes.data(), p.codes.size(), o.bits);
   p.table = search_table(h, o.bits, o.search);
   p.report = describe_table(p.table, h);
   std::array<uint64_t, kRows> c{};
@@ -36,6 +34,17 @@ TablePlan plan_for(const Tensor& t, const EncodeOptions& o, ValueMap map, const 
       p.predicted_bits += double(c[i]) * (kCountShift - std::log2(double(p.q[i]))) +
                           double(p.report.rows[i].obits);
   return p;
+}
+
+// The zigzag histogram is the raw one with its codes permuted: no second pass over the data.
+Histogram zigzag_histogram(const Histogram& raw, int bits) {
+  const uint32_t m = uint32_t(1) << bits, sign = m >> 1;
+  Histogram zz(m, 0);
+  for (uint32_t c = 0; c < m; ++c) {
+    const int v = int(c ^ sign) - int(sign);  // the signed value of raw code c
+    zz[((unsigned(v) << 1) ^ unsigned(v >> 31)) & (m - 1)] = raw[c];
+  }
+  return zz;
 }
 
 }  // namespace
@@ -49,16 +58,31 @@ TablePlan plan_table(const Tensor& t, const EncodeOptions& o, const std::string&
   if (n != t.data.size())
     throw Error(what + ": shape holds " + std::to_string(n) + " values but the data has " +
                 std::to_string(t.data.size()));
+  if (o.map == MapChoice::zigzag && !t.is_signed)
+    throw Error(what + ": the zigzag map applies to signed (int8) data only");
+
+  const ElementFormat f{t.is_signed, o.bits};
+  // Raw codes (this also checks every value fits the width), and their histogram.
+  std::vector<uint8_t> raw_codes = to_codes(t.data.data(), t.data.size(), f, ValueMap::raw, what);
+  const Histogram raw = make_histogram(raw_codes.data(), raw_codes.size(), o.bits);
 
   // `auto` keeps the map whose coded size is smaller. The arithmetic coder spends within a few
   // bits per chunk of -log2(q/1024) per value, so the prediction ranks the maps as full coding
-  // would, at the cost of one histogram and search instead of a second encode.
-  if (o.map == MapChoice::automatic && t.is_signed) {
-    TablePlan raw = plan_for(t, o, ValueMap::raw, what);
-    TablePlan zz = plan_for(t, o, ValueMap::zigzag, what);
-    return zz.predicted_bits < raw.predicted_bits ? zz : raw;
+  // would, at the cost of a second table search instead of a second encode.
+  TablePlan plan;
+  if (o.map == MapChoice::raw || !t.is_signed) {
+    plan = plan_for(raw, o, ValueMap::raw);
+  } else if (o.map == MapChoice::zigzag) {
+    plan = plan_for(zigzag_histogram(raw, o.bits), o, ValueMap::zigzag);
+  } else {
+    TablePlan r = plan_for(raw, o, ValueMap::raw);
+    TablePlan z = plan_for(zigzag_histogram(raw, o.bits), o, ValueMap::zigzag);
+    plan = z.predicted_bits < r.predicted_bits ? std::move(z) : std::move(r);
   }
-  return plan_for(t, o, o.map == MapChoice::zigzag ? ValueMap::zigzag : ValueMap::raw, what);
+  plan.codes = plan.map == ValueMap::raw
+                   ? std::move(raw_codes)
+                   : to_codes(t.data.data(), t.data.size(), f, ValueMap::zigzag, what);
+  return plan;
 }
 
 EncodeResult compress(const Tensor& t, const EncodeOptions& o, const std::string& what) {

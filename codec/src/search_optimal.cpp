@@ -2,7 +2,13 @@
 // the row itself, so the best partition of the code space into at most 16 contiguous rows is a
 // dynamic programme over boundaries. Ties are broken deterministically: fewer non-empty rows, then
 // the lexicographically smallest boundaries, empty rows last.
+//
+// The DP runs on integers: each row's real-valued cost is rounded once to 1/65536 bit, so sums
+// are exact and ties are ties (float sums in different orders would differ in the last bits).
+// A key packs cost and row count, cost * 32 + rows (rows <= 16), so one minimum picks the
+// cheapest partition and, among equal costs, the one with fewer rows.
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "apack/table.hpp"
@@ -11,24 +17,9 @@ namespace apack {
 
 namespace {
 
-struct Key {
-  double cost = std::numeric_limits<double>::infinity();
-  int rows = 0;
-};
-
-// Costs are sums of the same terms in different orders; a relative tolerance makes partitions
-// that are equal in exact arithmetic compare equal, so the tie-break rules decide.
-bool same_cost(double a, double b) {
-  if (std::isinf(a) || std::isinf(b)) return a == b;
-  return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::max(std::fabs(a), std::fabs(b)));
-}
-
-bool better(const Key& a, const Key& b) {
-  if (!same_cost(a.cost, b.cost)) return a.cost < b.cost;
-  return a.rows < b.rows;
-}
-
-bool equal(const Key& a, const Key& b) { return same_cost(a.cost, b.cost) && a.rows == b.rows; }
+constexpr double kCostScale = 65536.0;
+constexpr int64_t kRowsField = 32;
+constexpr int64_t kInfeasible = std::numeric_limits<int64_t>::max() / 4;
 
 }  // namespace
 
@@ -39,32 +30,38 @@ Table search_optimal(const Histogram& h, int bits) {
   const uint64_t n = cum[m];
   if (n == 0) return uniform_table(bits);
 
-  // cost[a][b]: ideal bits of row [a, b): offsets plus -c log2(c/N) for the prefixes.
-  std::vector<double> cost(size_t(m + 1) * (m + 1), 0.0);
-  auto at = [m](uint32_t a, uint32_t b) { return size_t(a) * (m + 1) + b; };
+  // row_key[a][b] for the row [a, b): its ideal bits (offsets plus -c log2(c/N) for the prefixes)
+  // in fixed point, shifted into the cost field.
+  const size_t stride = m + 1;
+  std::vector<int64_t> row_key(stride * stride, kInfeasible);
   const double log2n = std::log2(double(n));
   for (uint32_t a = 0; a < m; ++a)
     for (uint32_t b = a + 1; b <= m; ++b) {
       const uint64_t c = cum[b] - cum[a];
-      cost[at(a, b)] =
+      const double bits_cost =
           c == 0 ? 0.0
                  : double(c) * offset_length(b - a) - double(c) * (std::log2(double(c)) - log2n);
+      row_key[a * stride + b] = std::llround(bits_cost * kCostScale) * kRowsField;
     }
 
-  // best[k][a]: cheapest cover of [a, m) with at most k non-empty rows.
-  std::vector<std::vector<Key>> best(kRows + 1, std::vector<Key>(m + 1));
-  for (int k = 0; k <= kRows; ++k) best[k][m] = Key{0.0, 0};
-  for (int k = 1; k <= kRows; ++k)
+  // Layer k: key of the cheapest cover of [a, m) with at most k non-empty rows, and the end of
+  // its first row. Layer 0 covers only the empty range [m, m).
+  std::vector<int64_t> prev(stride, kInfeasible), cur(stride);
+  std::vector<std::vector<uint32_t>> first_end(kRows + 1, std::vector<uint32_t>(stride, m));
+  prev[m] = 0;
+  for (int k = 1; k <= kRows; ++k) {
+    cur[m] = 0;
     for (uint32_t a = 0; a < m; ++a) {
-      Key b_key;
-      for (uint32_t b = a + 1; b <= m; ++b) {
-        const Key& rest = best[k - 1][b];
-        if (std::isinf(rest.cost)) continue;
-        const Key cand{cost[at(a, b)] + rest.cost, rest.rows + 1};
-        if (better(cand, b_key)) b_key = cand;
-      }
-      best[k][a] = b_key;
+      const int64_t* row = &row_key[a * stride];
+      int64_t best = kInfeasible;
+      for (uint32_t b = a + 1; b <= m; ++b) best = std::min(best, row[b] + prev[b]);
+      uint32_t choice = a + 1;  // the smallest boundary reaching the minimum
+      while (row[choice] + prev[choice] != best) ++choice;
+      cur[a] = best + 1;  // one more row
+      first_end[k][a] = choice;
     }
+    std::swap(prev, cur);
+  }
 
   Table t;
   t.bits = bits;
@@ -72,15 +69,7 @@ Table search_optimal(const Histogram& h, int bits) {
   t.vmin[0] = 0;
   uint32_t a = 0;
   for (int k = kRows, row = 1; a < m; --k, ++row) {
-    const Key target = best[k][a];
-    for (uint32_t b = a + 1; b <= m; ++b) {
-      const Key& rest = best[k - 1][b];
-      if (std::isinf(rest.cost)) continue;
-      if (equal(Key{cost[at(a, b)] + rest.cost, rest.rows + 1}, target)) {
-        a = b;
-        break;
-      }
-    }
+    a = first_end[k][a];
     t.vmin[row] = a;
   }
   return t;

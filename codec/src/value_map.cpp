@@ -1,6 +1,8 @@
 // Element bytes <-> table codes (spec sections 1, 2 and 4).
 #include "apack/value_map.hpp"
 
+#include <cstring>
+
 #include "apack/error.hpp"
 
 namespace apack {
@@ -41,8 +43,17 @@ std::vector<uint8_t> to_codes(const uint8_t* data, size_t n, ElementFormat f, Va
     throw Error(what + ": --bits must be between 2 and 8, got " + std::to_string(f.bits));
   if (m == ValueMap::zigzag && !f.is_signed)
     throw Error(what + ": the zigzag map applies to signed (int8) data only");
-  const CodeTable t = code_table(f, m);
   std::vector<uint8_t> codes(n);
+  if (f.bits == 8) {
+    // Every byte is a legal 8-bit value; the maps are plain arithmetic the compiler vectorises.
+    if (m == ValueMap::raw) {
+      if (n > 0) std::memcpy(codes.data(), data, n);
+    } else {
+      for (size_t i = 0; i < n; ++i) codes[i] = uint8_t((data[i] << 1) ^ uint8_t(int8_t(data[i]) >> 7));
+    }
+    return codes;
+  }
+  const CodeTable t = code_table(f, m);
   uint8_t bad = 0;
   for (size_t i = 0; i < n; ++i) {
     codes[i] = t.code[data[i]];

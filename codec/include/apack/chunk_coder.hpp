@@ -25,10 +25,11 @@ struct CodedChunk {
 // decoding) instead of five separate arrays.
 struct CodingModel {
   struct Row {
-    uint32_t cum_lo = 0, cum_hi = 0;  // CUM[s], CUM[s+1]
+    uint16_t cum_lo = 0, cum_hi = 0;  // CUM[s], CUM[s+1] (at most 1024)
     uint16_t width = 0;               // vmin[s+1] - vmin[s]
     uint8_t vmin = 0;                 // only rows that hold values are looked up, so < 256
     uint8_t ol = 0;
+    uint8_t index = 0;                // s
   };
   Table table;
   Counts q{};
