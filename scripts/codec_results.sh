@@ -29,7 +29,6 @@ esac
 doc=${1:-"$repo_root/docs/codec-results.md"}
 apack=${APACK:-"$repo_root/build/codec/apack"}
 python=${PYTHON:-python3}
-weights="$repo_root/out/weights"
 models=(posenet emotion blazeface)
 schemes=(per-tensor per-channel)
 
@@ -140,9 +139,16 @@ for m in models:
             pct(8 * b["zstd19"], r), pct(8 * b["zstd19_whole_model"], r),
             "yes" if below else "**no**"))
 w("")
+def mean_values(m, s="per-tensor"):
+    t = stats[(m, s)]["totals"]
+    return t["n"] / t["tensors"]
+
+smallest = min(models, key=mean_values)
 w("\"Gap without headers\" leaves out the container headers (about 56-66 bytes per tensor),")
-w("which is what the coder itself spends over the bound; it matters on models with many small")
-w("tensors (blazeface's 69 tensors average 1,927 values).")
+w("which is what the coder itself spends over the bound; headers matter on models of many small")
+w("tensors (%s's %d tensors average %s values)." % (
+    smallest, stats[(smallest, "per-tensor")]["totals"]["tensors"],
+    num(round(mean_values(smallest)))))
 w("")
 
 # Combined totals against the targets.
@@ -245,9 +251,18 @@ bench = [(s, os.path.join(tmp, "bench.%s.txt" % s)) for s in ["per-channel", "pe
 if all(os.path.exists(p) for _, p in bench):
     w("## Throughput")
     w("")
-    w("`apack bench` on posenet's weights, %s, on %s (%s logical cores). The machine was shared"
-      " with other jobs when this was measured, so these figures are a lower bound; the load"
-      " average at the start of each run is printed with it." % (meta["date"], meta["cpu"], meta["cores"]))
+    w("`apack bench` on posenet's weights, %s, on %s (%s logical cores). The load average at"
+      " the start of each run is printed with it: figures taken while other jobs kept the cores"
+      " busy (load near or above the core count) are lower bounds." % (
+          meta["date"], meta["cpu"], meta["cores"]))
+    w("")
+    w("A run calls `compress()` or `decompress()` once per tensor, so fixed per-tensor costs count:")
+    w("encode includes the table search (both value maps are tried on signed data), and the")
+    w("multi-threaded rows start their threads in every call. posenet's %d tensors average %s"
+      " values (%.1f chunks of 4096). The decompress command times the whole process, including"
+      " reading the container and writing the .npy." % (
+          stats[("posenet", "per-tensor")]["totals"]["tensors"], num(round(mean_values("posenet"))),
+          mean_values("posenet") / 4096))
     w("")
     for s, p in bench:
         w("`apack bench out/weights/posenet/%s`:" % s)

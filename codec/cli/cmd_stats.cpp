@@ -65,10 +65,18 @@ struct StatsArgs {
               " did not decode to the original values (lossless check failed); this is a bug");
 }
 
+// Decodes `coded` again and returns its size if it restores `original`. The comparison
+// decoders' messages do not name the input, so a refusal is reported with the file and codec.
 template <class Decode>
 uint64_t checked_size(const std::vector<uint8_t>& coded, const std::vector<uint8_t>& original,
                       const std::string& what, const std::string& codec, Decode decode) {
-  if (decode(coded) != original) lossless_failure(what, codec);
+  bool same = false;
+  try {
+    same = decode(coded) == original;
+  } catch (const Error& e) {
+    throw Error(what + ": " + codec + " refused its own stream (" + e.what() + "); this is a bug");
+  }
+  if (!same) lossless_failure(what, codec);
   return coded.size();
 }
 

@@ -6,6 +6,7 @@
 #include "apack/chunk_coder.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "apack/bitio.hpp"
 #include "apack/error.hpp"
@@ -41,10 +42,11 @@ size_t offset_capacity(size_t n) { return n + 8; }
 // the interleaved loop carries just the coder state, which stays in registers.
 
 // One chunk's prefix-coder state, in a plain local struct: stores through a uint8_t* could alias
-// anything whose address escapes, so the state never has its address taken.
+// anything whose address escapes, so the state never has its address taken. It keeps LO and the
+// range R = HI - LO + 1 (see DecodeState).
 struct EncodeState {
   BitWriter prefix{nullptr};
-  uint32_t lo = 0, hi = kTop;
+  uint32_t lo = 0, range = kTop + 1;
   uint64_t pending = 0;
 };
 
@@ -58,34 +60,34 @@ __attribute__((always_inline)) inline void emit(EncodeState& e, uint32_t bit) {
 __attribute__((always_inline)) inline void encode_prefix(const CodingModel& m, EncodeState& e,
                                                          uint32_t v) {
   const CodingModel::Row& row = m.rows[m.row_of_code[v]];
-  const uint32_t r = e.hi - e.lo + 1;
-  const uint32_t hi = e.lo + ((r * row.cum_hi) >> kCountShift) - 1;
-  const uint32_t lo = e.lo + ((r * row.cum_lo) >> kCountShift);
+  const uint32_t r = e.range;
+  const uint32_t below = (r * row.cum_lo) >> kCountShift;
+  const uint32_t lo = e.lo + below;
+  const uint32_t range = ((r * row.cum_hi) >> kCountShift) - below;
+  const uint32_t hi = lo + range - 1;
   const int k = shared_bits(lo, hi);
   const uint32_t shared = hi >> (16 - k);  // the k bits LO and HI share (0 when k = 0)
   if (e.pending + uint64_t(k) <= 32) {
     // Branch-free emission of "first shared bit, `pending` opposite bits, the other k - 1 shared
-    // bits" as one field of pending + k bits; with k = 0 the field is empty and pending stays.
+    // bits" as one field of pending + k bits: the first bit and the run are 2^p - 1 + first,
+    // so the field is ((2^p - 1) << (k - 1)) + shared. With k = 0 the field is empty and
+    // pending stays.
     const uint32_t p = uint32_t(e.pending);
-    const uint32_t first = (shared << 1 >> k) & 1;
-    const uint32_t rest = shared & (((1u << k) >> 1) - 1);
-    const uint32_t run = first ? uint32_t((uint64_t(1) << (p + k)) >> 1)
-                               : (((uint32_t((uint64_t(1) << p) - 1)) << k) >> 1);
-    const int len = k != 0 ? int(p) + k : 0;
-    e.prefix.put(run | rest, len);
+    const uint32_t field = uint32_t((((uint64_t(1) << p) - 1) << k) >> 1) + shared;
+    e.prefix.put(field, k != 0 ? int(p) + k : 0);
     e.pending = k != 0 ? 0 : p;
   } else {  // a long underflow run: rare
     emit(e, shared >> (k - 1));
     e.prefix.put(shared, k - 1);
   }
   // The k shared-bit shifts and the u underflow steps (x -> 2(x - Q1)) fold into one shift by
-  // t = k + u and an offset, computed mod 2^16 (the true results lie in [0, 0xFFFF]).
+  // t = k + u; LO gets the underflow offset (mod 2^16: its true value lies in [0, 0xFFFF]), and
+  // the range just doubles t times.
   const int u = underflow_steps(lo << k, (hi << k) | ((1u << k) - 1));
   const int t = k + u;
-  const uint32_t h = (kHalf << u) - kHalf;
   e.pending += uint64_t(u);
-  e.lo = ((lo << t) - h) & kTop;
-  e.hi = (((hi << t) | ((1u << t) - 1)) - h) & kTop;
+  e.lo = ((lo << t) - ((kHalf << u) - kHalf)) & kTop;
+  e.range = range << t;
 }
 
 size_t encode_offsets(const CodingModel& m, const uint8_t* codes, size_t n, uint8_t* out,
@@ -146,35 +148,56 @@ void encode_group(const CodingModel& m, const EncodeJob* jobs) {
   }
 }
 
-// One chunk's prefix-decoder state (see EncodeState on why it is a plain local struct).
+// Zero-padded copies of a chunk's streams, large enough for whatever the decoder can read:
+// at most 12 bits per value plus 16 to prime CODE for prefixes, 8 bits per value for offsets
+// (the same bounds as the encoder's capacities). Bits past a stream's end read as zeros, as the
+// spec requires, and the readers need no end checks.
+size_t padded_size(size_t stream_size, size_t capacity) {
+  return std::max(stream_size, capacity) + 16;
+}
+const uint8_t* padded_copy(const uint8_t* data, size_t size, size_t capacity, uint8_t* scratch) {
+  const size_t total = padded_size(size, capacity);
+  if (size > 0) std::memcpy(scratch, data, size);
+  std::memset(scratch + size, 0, total - size);
+  return scratch;
+}
+
+// One chunk's prefix-decoder state (see EncodeState on why it is a plain local struct). Instead
+// of the spec's LO, HI and CODE it keeps LO, the range R = HI - LO + 1 and X = CODE - LO: the
+// same interval, but renormalisation then doubles R and shifts X without the underflow offset,
+// which saves work in the loop that bounds decoding speed.
 struct DecodeState {
-  BitReader prefix{nullptr, 0};
-  uint32_t lo = 0, hi = kTop, code = 0;
+  PaddedBitReader prefix;
+  uint32_t lo = 0, range = kTop + 1, x = 0;
 };
 
 // Decodes one row index.
 __attribute__((always_inline)) inline uint8_t decode_prefix(const CodingModel& m, DecodeState& d) {
-  // LO <= CODE <= HI holds for any input bits, so the count is always below 1024.
-  const uint32_t r = d.hi - d.lo + 1;
-  const uint32_t count = (((d.code - d.lo + 1) << kCountShift) - 1) / r;
+  // 0 <= X < R holds for any input bits, so the count is always below 1024.
+  const uint32_t r = d.range;
+  const uint32_t count = (((d.x + 1) << kCountShift) - 1) / r;
   const CodingModel::Row& row = m.row_of_count[count];
-  const uint32_t hi = d.lo + ((r * row.cum_hi) >> kCountShift) - 1;
-  const uint32_t lo = d.lo + ((r * row.cum_lo) >> kCountShift);
+  const uint32_t below = (r * row.cum_lo) >> kCountShift;
+  const uint32_t lo = d.lo + below;
+  const uint32_t range = ((r * row.cum_hi) >> kCountShift) - below;
+  const uint32_t hi = lo + range - 1;
   // Branch-free (the cases depend on the data, so branches would mispredict): both step counts
-  // are 0 when their case does not apply, and CODE takes its t new bits in one read.
+  // are 0 when their case does not apply; t = k + u bits are shifted in at once.
   const int k = shared_bits(lo, hi);
   const int u = underflow_steps(lo << k, (hi << k) | ((1u << k) - 1));
   const int t = k + u;
-  const uint32_t h = (kHalf << u) - kHalf;
-  d.lo = ((lo << t) - h) & kTop;
-  d.hi = (((hi << t) | ((1u << t) - 1)) - h) & kTop;
-  d.code = (((d.code << t) | d.prefix.get(t)) - h) & kTop;
+  // LO as in the spec (mod 2^16, its true value lies in [0, 0xFFFF]); R and X just shift.
+  d.lo = ((lo << t) - ((kHalf << u) - kHalf)) & kTop;
+  d.range = range << t;
+  d.x = (((d.x - below) << t) | d.prefix.get(t)) & kTop;
   return row.index;
 }
 
 // Second pass: row indices in `out` become values; checks the offset stream's length.
-void decode_offsets(const CodingModel& m, const DecodeJob& job, size_t job_index) {
-  BitReader offset(job.offset, job.offset_size);
+void decode_offsets(const CodingModel& m, const DecodeJob& job, size_t job_index,
+                    uint8_t* scratch) {
+  PaddedBitReader offset(
+      padded_copy(job.offset, job.offset_size, offset_capacity(job.n), scratch));
   // Local copies: the byte stores below could otherwise alias the model and the job.
   const std::array<CodingModel::Row, kRows> rows = m.rows;
   uint8_t* const out = job.out;
@@ -187,19 +210,32 @@ void decode_offsets(const CodingModel& m, const DecodeJob& job, size_t job_index
     out[i] = uint8_t(row.vmin + off);
   }
   if (bad) throw ChunkError(job_index, "an offset lies outside its row");
-  if (offset.overran()) throw ChunkError(job_index, "offset stream ends before the last value");
+  if (offset.consumed_bits() > uint64_t(job.offset_size) * 8)
+    throw ChunkError(job_index, "offset stream ends before the last value");
   if ((offset.consumed_bits() + 7) / 8 != job.offset_size)
     throw ChunkError(job_index, "offset stream is longer than its values need");
 }
 
 template <size_t L>
 void decode_group(const CodingModel& m, const DecodeJob* jobs, size_t first_index) {
+  thread_local std::vector<uint8_t> scratch;
+  // Layout: each lane's padded prefix stream, then one area for the offset streams, which are
+  // decoded one chunk at a time.
+  size_t prefix_area = 0, offset_area = 0;
+  for (size_t l = 0; l < L; ++l) {
+    prefix_area += padded_size(jobs[l].prefix_size, prefix_capacity(jobs[l].n));
+    offset_area = std::max(offset_area, padded_size(jobs[l].offset_size, offset_capacity(jobs[l].n)));
+  }
+  if (scratch.size() < prefix_area + offset_area) scratch.resize(prefix_area + offset_area);
   DecodeState st[L];
   uint8_t* out[L];  // local: the byte stores could otherwise alias `jobs`
   size_t common = SIZE_MAX;
+  uint8_t* p = scratch.data();
   for (size_t l = 0; l < L; ++l) {
-    st[l].prefix = BitReader(jobs[l].prefix, jobs[l].prefix_size);
-    st[l].code = jobs[l].n > 0 ? st[l].prefix.get(16) : 0;
+    st[l].prefix = PaddedBitReader(
+        padded_copy(jobs[l].prefix, jobs[l].prefix_size, prefix_capacity(jobs[l].n), p));
+    p += padded_size(jobs[l].prefix_size, prefix_capacity(jobs[l].n));
+    st[l].x = jobs[l].n > 0 ? st[l].prefix.get(16) : 0;
     out[l] = jobs[l].out;
     common = std::min(common, jobs[l].n);
   }
@@ -215,7 +251,7 @@ void decode_group(const CodingModel& m, const DecodeJob* jobs, size_t first_inde
     // length is exactly what the values need, and anything else is corrupt.
     if (job.n > 0 && (st[l].prefix.consumed_bits() - 14 + 7) / 8 != job.prefix_size)
       throw ChunkError(first_index + l, "prefix stream length does not match its values");
-    decode_offsets(m, job, first_index + l);
+    decode_offsets(m, job, first_index + l, scratch.data() + prefix_area);
   }
 }
 

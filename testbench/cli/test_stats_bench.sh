@@ -39,7 +39,9 @@ check() {
     if "$@"; then ok "$desc"; else bad "$desc"; fi
 }
 
-# byte N: writes the byte with value N (0..255).
+# byte N: writes the byte with value N (0..255). The octal escape has to be in printf's format:
+# POSIX printf has no other way to write an arbitrary byte.
+# shellcheck disable=SC2059
 byte() { printf "\\$(printf '%03o' "$1")"; }
 
 # write_npy OUT DESCR SHAPE DATA_FILE: a .npy file as numpy.save writes it (format 1.0). SHAPE

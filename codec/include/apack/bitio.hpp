@@ -127,4 +127,38 @@ class BitReader {
   uint64_t zeros_ = 0;  // bytes of zeros supplied past the end
 };
 
+// Reads MSB-first from a buffer the caller padded with zeros so that every position the reader
+// can reach, plus 8 bytes, is readable: no end checks, so a decoder's hot loop carries only
+// three registers of reader state.
+class PaddedBitReader {
+ public:
+  explicit PaddedBitReader(const uint8_t* data = nullptr) : begin_(data), p_(data) {
+    if (data) refill();
+  }
+
+  // Returns the next n bits, 0 <= n <= 32.
+  __attribute__((always_inline)) uint32_t get(int n) {
+    if (avail_ < n) refill();
+    const uint32_t v = uint32_t((buf_ >> 32) >> (32 - n));
+    buf_ <<= n;
+    avail_ -= n;
+    return v;
+  }
+  uint64_t consumed_bits() const { return uint64_t(p_ - begin_) * 8 - uint64_t(avail_); }
+
+ private:
+  __attribute__((always_inline)) void refill() {
+    uint64_t w;
+    std::memcpy(&w, p_, 8);
+    buf_ |= __builtin_bswap64(w) >> avail_;
+    p_ += (63 - avail_) >> 3;
+    avail_ |= 56;
+  }
+
+  const uint8_t* begin_;
+  const uint8_t* p_;
+  uint64_t buf_ = 0;
+  int avail_ = 0;
+};
+
 }  // namespace apack
