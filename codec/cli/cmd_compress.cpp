@@ -1,4 +1,5 @@
 // `apack compress` and `apack decompress`.
+#include <cstring>
 #include <iostream>
 #include <memory>
 
@@ -86,15 +87,19 @@ void register_decompress(CLI::App& app) {
     }
     DecodeOptions o;
     o.threads = args->threads;
-    const Tensor t =
-        decompress(bytes.data(), bytes.size(), o, args->in == "-" ? "standard input" : args->in);
-    const std::string header = t.npy_header.empty()
-                                   ? npy_header(t.is_signed ? "|i1" : "|u1", false, t.shape)
-                                   : t.npy_header;
-    const std::vector<uint8_t> file = npy_file(header, t.data.data(), t.data.size());
-    write_output(out, file.data(), file.size());
+    const std::string what = args->in == "-" ? "standard input" : args->in;
+    const ContainerHeader h = open_container(bytes.data(), bytes.size(), o, what);
+    const std::string header =
+        h.npy_header.empty() ? npy_header(h.format.is_signed ? "|i1" : "|u1", false, h.shape)
+                             : h.npy_header;
+    // The values are decoded straight behind the header: no zero-fill, no second copy.
+    const size_t total = header.size() + size_t(h.n);
+    std::unique_ptr<uint8_t[]> file(new uint8_t[total]);
+    std::memcpy(file.get(), header.data(), header.size());
+    decompress_into(bytes.data(), h, o, file.get() + header.size(), what);
+    write_output(out, file.get(), total);
     if (args->verbose)
-      std::cerr << args->in << ": " << bytes.size() << " bytes -> " << t.data.size()
+      std::cerr << args->in << ": " << bytes.size() << " bytes -> " << h.n
                 << " values, checksums verified\n";
   });
 }

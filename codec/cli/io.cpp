@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <algorithm>
 #include <iterator>
 
 #include "apack/error.hpp"
@@ -35,22 +36,32 @@ bool write_all(int fd, const uint8_t* data, size_t size) {
 
 std::vector<uint8_t> read_input(const std::string& path) {
   const bool std_in = path == "-";
+  const std::string name = std_in ? std::string("standard input") : path;
   const int fd = std_in ? 0 : ::open(path.c_str(), O_RDONLY);
   if (fd < 0) throw Error(path + ": cannot open: " + os_error());
+  struct stat st {};
+  if (!std_in && ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw Error(path + ": is a directory");
+  }
+  // A regular file is read in one go into a buffer of its size; pipes grow as they come.
   std::vector<uint8_t> data;
-  uint8_t buf[1 << 16];
+  if (!std_in && S_ISREG(st.st_mode)) data.reserve(size_t(st.st_size) + 1);
+  size_t used = 0;
   for (;;) {
-    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (used == data.size()) data.resize(std::max(data.capacity(), 2 * used + (1 << 16)));
+    const ssize_t r = ::read(fd, data.data() + used, data.size() - used);
     if (r == 0) break;
     if (r < 0) {
       if (errno == EINTR) continue;
       const std::string err = os_error();
       if (!std_in) ::close(fd);
-      throw Error((std_in ? std::string("standard input") : path) + ": read failed: " + err);
+      throw Error(name + ": read failed: " + err);
     }
-    data.insert(data.end(), buf, buf + r);
+    used += size_t(r);
   }
   if (!std_in) ::close(fd);
+  data.resize(used);
   return data;
 }
 

@@ -59,7 +59,7 @@ __attribute__((always_inline)) inline void emit(EncodeState& e, uint32_t bit) {
 
 __attribute__((always_inline)) inline void encode_prefix(const CodingModel& m, EncodeState& e,
                                                          uint32_t v) {
-  const CodingModel::Row& row = m.rows[m.row_of_code[v]];
+  const CodingModel::Row& row = m.rows[m.row_of_byte[v]];
   const uint32_t r = e.range;
   const uint32_t below = (r * row.cum_lo) >> kCountShift;
   const uint32_t lo = e.lo + below;
@@ -90,17 +90,16 @@ __attribute__((always_inline)) inline void encode_prefix(const CodingModel& m, E
   e.range = range << t;
 }
 
-size_t encode_offsets(const CodingModel& m, const uint8_t* codes, size_t n, uint8_t* out,
+size_t encode_offsets(const CodingModel& m, const uint8_t* values, size_t n, uint8_t* out,
                       uint64_t& bits) {
   BitWriter w(out);
-  // Per code: its offset and length, in a local table the byte stores cannot alias.
+  // Per stored byte: its offset and length, in local tables the byte stores cannot alias.
   uint8_t off[256], len[256];
   for (unsigned v = 0; v < 256; ++v) {
-    const CodingModel::Row& row = m.rows[m.row_of_code[v]];
-    off[v] = uint8_t(v - row.vmin);
-    len[v] = row.ol;
+    off[v] = m.offset_of_byte[v];
+    len[v] = m.rows[m.row_of_byte[v]].ol;
   }
-  for (size_t i = 0; i < n; ++i) w.put(off[codes[i]], len[codes[i]]);
+  for (size_t i = 0; i < n; ++i) w.put(off[values[i]], len[values[i]]);
   bits = w.bit_count();
   return w.finish();
 }
@@ -122,7 +121,7 @@ void encode_group(const CodingModel& m, const EncodeJob* jobs) {
   uint8_t* p = scratch.data();
   for (size_t l = 0; l < L; ++l) {
     st[l].prefix = BitWriter(p);
-    codes[l] = jobs[l].codes;
+    codes[l] = jobs[l].values;
     p += prefix_capacity(jobs[l].n);
   }
   for (size_t i = 0; i < common; ++i) {
@@ -134,7 +133,7 @@ void encode_group(const CodingModel& m, const EncodeJob* jobs) {
   for (size_t l = 0; l < L; ++l) {
     EncodeState& e = st[l];
     const EncodeJob& job = jobs[l];
-    for (size_t i = common; i < job.n; ++i) encode_prefix(m, e, job.codes[i]);
+    for (size_t i = common; i < job.n; ++i) encode_prefix(m, e, job.values[i]);
     if (job.n > 0) {
       ++e.pending;
       emit(e, e.lo < kQ1 ? 0 : 1);
@@ -143,7 +142,7 @@ void encode_group(const CodingModel& m, const EncodeJob* jobs) {
     out.prefix_bits = e.prefix.bit_count();
     out.prefix.assign(p, p + e.prefix.finish());
     p += prefix_capacity(job.n);
-    const size_t used = encode_offsets(m, job.codes, job.n, offsets, out.offset_bits);
+    const size_t used = encode_offsets(m, job.values, job.n, offsets, out.offset_bits);
     out.offset.assign(offsets, offsets + used);
   }
 }
@@ -200,6 +199,7 @@ void decode_offsets(const CodingModel& m, const DecodeJob& job, size_t job_index
       padded_copy(job.offset, job.offset_size, offset_capacity(job.n), scratch));
   // Local copies: the byte stores below could otherwise alias the model and the job.
   const std::array<CodingModel::Row, kRows> rows = m.rows;
+  const std::array<uint8_t, 256> byte_of_code = m.byte_of_code;
   uint8_t* const out = job.out;
   const size_t n = job.n;
   uint32_t bad = 0;
@@ -207,7 +207,7 @@ void decode_offsets(const CodingModel& m, const DecodeJob& job, size_t job_index
     const CodingModel::Row& row = rows[out[i] & (kRows - 1)];
     const uint32_t off = offset.get(row.ol);
     bad |= off >= row.width;
-    out[i] = uint8_t(row.vmin + off);
+    out[i] = byte_of_code[uint8_t(row.vmin + off)];
   }
   if (bad) throw ChunkError(job_index, "an offset lies outside its row");
   if (offset.consumed_bits() > uint64_t(job.offset_size) * 8)
@@ -257,13 +257,20 @@ void decode_group(const CodingModel& m, const DecodeJob* jobs, size_t first_inde
 
 }  // namespace
 
-CodingModel::CodingModel(const Table& t, const Counts& counts)
+CodingModel::CodingModel(const Table& t, const Counts& counts, const CodeMap* map)
     : table(t), q(counts), cum(cumulative(counts)) {
   const uint32_t m = uint32_t(1) << t.bits;
+  std::array<uint8_t, 256> row_of_code{};
   for (int i = 0; i < kRows; ++i) {
     rows[i] = Row{uint16_t(cum[i]),       uint16_t(cum[i + 1]), uint16_t(t.width(i)),
                   uint8_t(t.vmin[i]),     uint8_t(t.ol(i)),     uint8_t(i)};
     for (uint32_t v = t.vmin[i]; v < t.vmin[i + 1] && v < m; ++v) row_of_code[v] = uint8_t(i);
+  }
+  for (unsigned b = 0; b < 256; ++b) {
+    const uint8_t code = map ? map->code_of_byte[b] : uint8_t(b);
+    row_of_byte[b] = row_of_code[code];
+    offset_of_byte[b] = uint8_t(code - t.vmin[row_of_code[code]]);
+    byte_of_code[b] = map ? map->byte_of_code[b] : uint8_t(b);
   }
   for (int i = 0; i < kRows; ++i)
     for (uint32_t c = cum[i]; c < cum[i + 1] && c < kCountTotal; ++c) row_of_count[c] = rows[i];
@@ -275,9 +282,9 @@ void encode_chunks(const CodingModel& m, const EncodeJob* jobs, size_t count) {
   for (; base < count; ++base) encode_group<1>(m, jobs + base);
 }
 
-CodedChunk encode_chunk(const CodingModel& m, const uint8_t* codes, size_t n) {
+CodedChunk encode_chunk(const CodingModel& m, const uint8_t* values, size_t n) {
   CodedChunk out;
-  const EncodeJob job{codes, n, &out};
+  const EncodeJob job{values, n, &out};
   encode_chunks(m, &job, 1);
   return out;
 }

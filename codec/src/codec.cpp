@@ -62,41 +62,46 @@ TablePlan plan_table(const Tensor& t, const EncodeOptions& o, const std::string&
     throw Error(what + ": the zigzag map applies to signed (int8) data only");
 
   const ElementFormat f{t.is_signed, o.bits};
-  // Raw codes (this also checks every value fits the width), and their histogram.
-  std::vector<uint8_t> raw_codes = to_codes(t.data.data(), t.data.size(), f, ValueMap::raw, what);
-  const Histogram raw = make_histogram(raw_codes.data(), raw_codes.size(), o.bits);
+  check_values(t.data.data(), t.data.size(), f, what);
+  // The raw codes' histogram, from a histogram of the bytes through the raw code map.
+  const Histogram bytes = make_histogram(t.data.data(), t.data.size(), 8);
+  const CodeMap raw_map = make_code_map(f, ValueMap::raw, what);
+  Histogram raw(size_t(1) << o.bits, 0);
+  for (unsigned b = 0; b < 256; ++b) raw[raw_map.code_of_byte[b]] += bytes[b];
 
   // `auto` keeps the map whose coded size is smaller. The arithmetic coder spends within a few
   // bits per chunk of -log2(q/1024) per value, so the prediction ranks the maps as full coding
   // would, at the cost of a second table search instead of a second encode.
-  TablePlan plan;
-  if (o.map == MapChoice::raw || !t.is_signed) {
-    plan = plan_for(raw, o, ValueMap::raw);
-  } else if (o.map == MapChoice::zigzag) {
-    plan = plan_for(zigzag_histogram(raw, o.bits), o, ValueMap::zigzag);
-  } else {
-    TablePlan r = plan_for(raw, o, ValueMap::raw);
-    TablePlan z = plan_for(zigzag_histogram(raw, o.bits), o, ValueMap::zigzag);
-    plan = z.predicted_bits < r.predicted_bits ? std::move(z) : std::move(r);
-  }
-  plan.codes = plan.map == ValueMap::raw
-                   ? std::move(raw_codes)
-                   : to_codes(t.data.data(), t.data.size(), f, ValueMap::zigzag, what);
-  return plan;
+  if (o.map == MapChoice::raw || !t.is_signed) return plan_for(raw, o, ValueMap::raw);
+  const TablePlan z = plan_for(zigzag_histogram(raw, o.bits), o, ValueMap::zigzag);
+  if (o.map == MapChoice::zigzag) return z;
+  const TablePlan r = plan_for(raw, o, ValueMap::raw);
+  return z.predicted_bits < r.predicted_bits ? z : r;
 }
+
+namespace {
+
+// Threads beyond one per group of interleaved chunks only add start-up cost.
+unsigned useful_threads(unsigned requested, size_t chunks) {
+  const size_t groups = (chunks + 3) / 4;
+  return unsigned(std::max<size_t>(1, std::min<size_t>(resolve_threads(requested), groups)));
+}
+
+}  // namespace
 
 EncodeResult compress(const Tensor& t, const EncodeOptions& o, const std::string& what) {
   const TablePlan plan = plan_table(t, o, what);
-  const uint64_t n = plan.codes.size();
-  const CodingModel model(plan.table, plan.q);
+  const uint64_t n = t.data.size();
+  const CodeMap map = make_code_map({t.is_signed, o.bits}, plan.map, what);
+  const CodingModel model(plan.table, plan.q, &map);
   const size_t nchunks = n == 0 ? 0 : size_t((n - 1) / o.chunk + 1);
   std::vector<CodedChunk> coded(nchunks);
   std::vector<EncodeJob> jobs(nchunks);
   for (size_t c = 0; c < nchunks; ++c) {
     const uint64_t first = uint64_t(c) * o.chunk;
-    jobs[c] = {plan.codes.data() + first, size_t(std::min<uint64_t>(o.chunk, n - first)), &coded[c]};
+    jobs[c] = {t.data.data() + first, size_t(std::min<uint64_t>(o.chunk, n - first)), &coded[c]};
   }
-  detail::parallel_ranges(nchunks, resolve_threads(o.threads), [&](size_t begin, size_t end) {
+  detail::parallel_ranges(nchunks, useful_threads(o.threads, nchunks), [&](size_t begin, size_t end) {
     encode_chunks(model, jobs.data() + begin, end - begin);
   });
   std::vector<std::vector<uint8_t>> prefix(nchunks), offset(nchunks);
@@ -132,36 +137,47 @@ EncodeResult compress(const Tensor& t, const EncodeOptions& o, const std::string
   return r;
 }
 
-Tensor decompress(const uint8_t* bytes, size_t size, const DecodeOptions& o,
-                  const std::string& what) {
-  const ContainerHeader h = read_container(bytes, size, what, o.check_crc);
+void decompress_into(const uint8_t* bytes, const ContainerHeader& h, const DecodeOptions& o,
+                     uint8_t* out, const std::string& what) {
+  const CodeMap map = make_code_map(h.format, h.map, what);
+  const CodingModel model(h.table, h.q, &map);
+  std::vector<DecodeJob> jobs(h.chunks.size());
+  for (size_t c = 0; c < jobs.size(); ++c) {
+    const ChunkRef& r = h.chunks[c];
+    jobs[c] = {bytes + r.prefix_pos, size_t(r.prefix_size), bytes + r.offset_pos,
+               size_t(r.offset_size), out + r.first_value, size_t(r.values)};
+  }
+  detail::parallel_ranges(jobs.size(), useful_threads(o.threads, jobs.size()),
+                          [&](size_t begin, size_t end) {
+                            try {
+                              decode_chunks(model, jobs.data() + begin, end - begin);
+                            } catch (const ChunkError& e) {
+                              throw FormatError(what + ": chunk " + std::to_string(begin + e.job) +
+                                                ": " + e.what());
+                            }
+                          });
+  if (crc32c(0, out, size_t(h.n)) != h.data_crc)
+    throw FormatError(what + ": the decoded values do not match the stored checksum");
+}
+
+ContainerHeader open_container(const uint8_t* bytes, size_t size, const DecodeOptions& o,
+                               const std::string& what) {
+  ContainerHeader h = read_container(bytes, size, what, o.check_crc);
   if (h.n > o.max_values)
     throw FormatError(what + ": the container holds " + std::to_string(h.n) +
                       " values, more than the limit of " + std::to_string(o.max_values));
+  return h;
+}
+
+Tensor decompress(const uint8_t* bytes, size_t size, const DecodeOptions& o,
+                  const std::string& what) {
+  const ContainerHeader h = open_container(bytes, size, o, what);
   Tensor t;
   t.is_signed = h.format.is_signed;
   t.shape = h.shape;
   t.npy_header = h.npy_header;
   t.data.resize(size_t(h.n));
-  const CodingModel model(h.table, h.q);
-  std::vector<DecodeJob> jobs(h.chunks.size());
-  for (size_t c = 0; c < jobs.size(); ++c) {
-    const ChunkRef& r = h.chunks[c];
-    jobs[c] = {bytes + r.prefix_pos, size_t(r.prefix_size), bytes + r.offset_pos,
-               size_t(r.offset_size), t.data.data() + r.first_value, size_t(r.values)};
-  }
-  detail::parallel_ranges(jobs.size(), resolve_threads(o.threads), [&](size_t begin, size_t end) {
-    try {
-      decode_chunks(model, jobs.data() + begin, end - begin);
-    } catch (const ChunkError& e) {
-      throw FormatError(what + ": chunk " + std::to_string(begin + e.job) + ": " + e.what());
-    }
-    const size_t first = begin == end ? 0 : size_t(h.chunks[begin].first_value);
-    const size_t last = begin == end ? 0 : size_t(h.chunks[end - 1].first_value + h.chunks[end - 1].values);
-    from_codes(t.data.data() + first, last - first, h.format, h.map);
-  });
-  if (crc32c(0, t.data.data(), t.data.size()) != h.data_crc)
-    throw FormatError(what + ": the decoded values do not match the stored checksum");
+  decompress_into(bytes, h, o, t.data.data(), what);
   return t;
 }
 

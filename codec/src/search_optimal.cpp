@@ -3,10 +3,11 @@
 // dynamic programme over boundaries. Ties are broken deterministically: fewer non-empty rows, then
 // the lexicographically smallest boundaries, empty rows last.
 //
-// The DP runs on integers: each row's real-valued cost is rounded once to 1/65536 bit, so sums
-// are exact and ties are ties (float sums in different orders would differ in the last bits).
-// A key packs cost and row count, cost * 32 + rows (rows <= 16), so one minimum picks the
-// cheapest partition and, among equal costs, the one with fewer rows.
+// The DP runs on integers: each row's real-valued cost is rounded once to 1/256 bit, so sums are
+// exact and ties are ties (float sums in different orders would differ in the last bits). A key
+// packs cost, row count and the end of the first row: ((cost * 32 + rows) * 512 + end), so one
+// vectorised minimum picks the cheapest partition, then the one with fewer rows, then the
+// smallest boundary.
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -17,9 +18,9 @@ namespace apack {
 
 namespace {
 
-constexpr double kCostScale = 65536.0;
-constexpr int64_t kRowsField = 32;
-constexpr int64_t kInfeasible = std::numeric_limits<int64_t>::max() / 4;
+constexpr int kRowsShift = 5;  // rows <= 16
+constexpr int kEndShift = 9;   // boundaries <= 256
+constexpr int64_t kInfeasible = int64_t(1) << 61;
 
 }  // namespace
 
@@ -29,36 +30,43 @@ Table search_optimal(const Histogram& h, int bits) {
   for (uint32_t v = 0; v < m; ++v) cum[v + 1] = cum[v] + h[v];
   const uint64_t n = cum[m];
   if (n == 0) return uniform_table(bits);
+  // A row costs at most n * (8 + log2 n) bits; the packed key must stay below kInfeasible.
+  // 1/256-bit resolution fits tensors of up to 2^33 values; beyond that, whole bits.
+  const double scale = n < (uint64_t(1) << 33) ? 256.0 : 1.0;
 
   // row_key[a][b] for the row [a, b): its ideal bits (offsets plus -c log2(c/N) for the prefixes)
-  // in fixed point, shifted into the cost field.
+  // in fixed point, in the cost field, with b in the end field.
   const size_t stride = m + 1;
   std::vector<int64_t> row_key(stride * stride, kInfeasible);
   const double log2n = std::log2(double(n));
-  for (uint32_t a = 0; a < m; ++a)
+  for (uint32_t a = 0; a < m; ++a) {
+    double last_c = -1, last_log = 0;
     for (uint32_t b = a + 1; b <= m; ++b) {
       const uint64_t c = cum[b] - cum[a];
-      const double bits_cost =
-          c == 0 ? 0.0
-                 : double(c) * offset_length(b - a) - double(c) * (std::log2(double(c)) - log2n);
-      row_key[a * stride + b] = std::llround(bits_cost * kCostScale) * kRowsField;
+      if (double(c) != last_c) {  // runs of empty codes repeat c: reuse its logarithm
+        last_c = double(c);
+        last_log = c == 0 ? 0.0 : std::log2(last_c) - log2n;
+      }
+      const double bits_cost = double(c) * offset_length(b - a) - double(c) * last_log;
+      const int64_t fixed = int64_t(bits_cost * scale + 0.5);  // costs are >= 0
+      row_key[a * stride + b] = ((fixed << kRowsShift) << kEndShift) + b;
     }
+  }
 
-  // Layer k: key of the cheapest cover of [a, m) with at most k non-empty rows, and the end of
-  // its first row. Layer 0 covers only the empty range [m, m).
+  // Layer k: the cheapest cover of [a, m) with at most k non-empty rows (cost and rows fields,
+  // end field 0), and the end of its first row. Layer 0 covers only the empty range [m, m).
   std::vector<int64_t> prev(stride, kInfeasible), cur(stride);
   std::vector<std::vector<uint32_t>> first_end(kRows + 1, std::vector<uint32_t>(stride, m));
   prev[m] = 0;
+  const int64_t end_mask = (int64_t(1) << kEndShift) - 1;
   for (int k = 1; k <= kRows; ++k) {
     cur[m] = 0;
     for (uint32_t a = 0; a < m; ++a) {
       const int64_t* row = &row_key[a * stride];
-      int64_t best = kInfeasible;
+      int64_t best = std::numeric_limits<int64_t>::max();
       for (uint32_t b = a + 1; b <= m; ++b) best = std::min(best, row[b] + prev[b]);
-      uint32_t choice = a + 1;  // the smallest boundary reaching the minimum
-      while (row[choice] + prev[choice] != best) ++choice;
-      cur[a] = best + 1;  // one more row
-      first_end[k][a] = choice;
+      first_end[k][a] = uint32_t(best & end_mask);
+      cur[a] = (best & ~end_mask) + (int64_t(1) << kEndShift);  // one more row
     }
     std::swap(prev, cur);
   }

@@ -9,78 +9,63 @@ namespace apack {
 
 const char* to_string(ValueMap m) { return m == ValueMap::zigzag ? "zigzag" : "raw"; }
 
-namespace {
-
-// Whether a stored byte is a legal value, and its code: a 256-entry table turns the per-value work
-// into one load, and the validity check into an OR the compiler can vectorise.
-struct CodeTable {
-  uint8_t code[256];
-  uint8_t invalid[256];
-};
-
-CodeTable code_table(ElementFormat f, ValueMap m) {
-  CodeTable t{};
-  const unsigned mask = (1u << f.bits) - 1;
-  for (unsigned b = 0; b < 256; ++b) {
-    if (f.is_signed) {
-      const int v = int8_t(b);
-      t.invalid[b] = v < -(1 << (f.bits - 1)) || v >= (1 << (f.bits - 1));
-      t.code[b] = m == ValueMap::zigzag ? uint8_t(((unsigned(v) << 1) ^ unsigned(v >> 7)) & mask)
-                                        : uint8_t(unsigned(v) & mask);
-    } else {
-      t.invalid[b] = b > mask;
-      t.code[b] = uint8_t(b);
-    }
-  }
-  return t;
-}
-
-}  // namespace
-
-std::vector<uint8_t> to_codes(const uint8_t* data, size_t n, ElementFormat f, ValueMap m,
-                              const std::string& what) {
+CodeMap make_code_map(ElementFormat f, ValueMap m, const std::string& what) {
   if (f.bits < 2 || f.bits > 8)
     throw Error(what + ": --bits must be between 2 and 8, got " + std::to_string(f.bits));
   if (m == ValueMap::zigzag && !f.is_signed)
     throw Error(what + ": the zigzag map applies to signed (int8) data only");
-  std::vector<uint8_t> codes(n);
-  if (f.bits == 8) {
-    // Every byte is a legal 8-bit value; the maps are plain arithmetic the compiler vectorises.
-    if (m == ValueMap::raw) {
-      if (n > 0) std::memcpy(codes.data(), data, n);
+  CodeMap c;
+  const unsigned mask = (1u << f.bits) - 1, sign = 1u << (f.bits - 1);
+  for (unsigned b = 0; b < 256; ++b) {
+    if (f.is_signed) {
+      const int v = int8_t(b);
+      c.legal[b] = v >= -int(sign) && v < int(sign);
+      c.code_of_byte[b] = m == ValueMap::zigzag
+                              ? uint8_t(((unsigned(v) << 1) ^ unsigned(v >> 7)) & mask)
+                              : uint8_t(unsigned(v) & mask);
     } else {
-      for (size_t i = 0; i < n; ++i) codes[i] = uint8_t((data[i] << 1) ^ uint8_t(int8_t(data[i]) >> 7));
+      c.legal[b] = b <= mask;
+      c.code_of_byte[b] = uint8_t(b & mask);
     }
-    return codes;
   }
-  const CodeTable t = code_table(f, m);
+  for (unsigned code = 0; code <= mask; ++code) {
+    int v = int(code);
+    if (f.is_signed)
+      v = m == ValueMap::zigzag ? int(code >> 1) ^ -int(code & 1)
+                                : int(code ^ sign) - int(sign);  // sign-extend
+    c.byte_of_code[code] = uint8_t(v);
+  }
+  return c;
+}
+
+void check_values(const uint8_t* data, size_t n, ElementFormat f, const std::string& what) {
+  if (f.bits == 8) return;  // every byte is a value
+  const CodeMap c = make_code_map(f, ValueMap::raw, what);
   uint8_t bad = 0;
-  for (size_t i = 0; i < n; ++i) {
-    codes[i] = t.code[data[i]];
-    bad |= t.invalid[data[i]];
-  }
-  if (bad) {
-    size_t i = 0;
-    while (!t.invalid[data[i]]) ++i;
-    const int lo = f.is_signed ? -(1 << (f.bits - 1)) : 0;
-    const int hi = f.is_signed ? (1 << (f.bits - 1)) - 1 : (1 << f.bits) - 1;
-    const int v = f.is_signed ? int(int8_t(data[i])) : int(data[i]);
-    throw Error(what + ": value " + std::to_string(v) + " at index " + std::to_string(i) +
-                " does not fit " + (f.is_signed ? "signed " : "unsigned ") +
-                std::to_string(f.bits) + "-bit range [" + std::to_string(lo) + ", " +
-                std::to_string(hi) + "]");
-  }
+  for (size_t i = 0; i < n; ++i) bad |= uint8_t(c.legal[data[i]] ^ 1);
+  if (!bad) return;
+  size_t i = 0;
+  while (c.legal[data[i]]) ++i;
+  const int lo = f.is_signed ? -(1 << (f.bits - 1)) : 0;
+  const int hi = f.is_signed ? (1 << (f.bits - 1)) - 1 : (1 << f.bits) - 1;
+  const int v = f.is_signed ? int(int8_t(data[i])) : int(data[i]);
+  throw Error(what + ": value " + std::to_string(v) + " at index " + std::to_string(i) +
+              " does not fit " + (f.is_signed ? "signed " : "unsigned ") + std::to_string(f.bits) +
+              "-bit range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+std::vector<uint8_t> to_codes(const uint8_t* data, size_t n, ElementFormat f, ValueMap m,
+                              const std::string& what) {
+  const CodeMap c = make_code_map(f, m, what);
+  check_values(data, n, f, what);
+  std::vector<uint8_t> codes(n);
+  for (size_t i = 0; i < n; ++i) codes[i] = c.code_of_byte[data[i]];
   return codes;
 }
 
 void from_codes(uint8_t* data, size_t n, ElementFormat f, ValueMap m) {
-  if (!f.is_signed) return;
-  const unsigned sign = 1u << (f.bits - 1);
-  uint8_t value[256];
-  for (unsigned c = 0; c < 256; ++c)
-    value[c] = uint8_t(m == ValueMap::zigzag ? int(c >> 1) ^ -int(c & 1)
-                                             : int(c ^ sign) - int(sign));  // sign-extend
-  for (size_t i = 0; i < n; ++i) data[i] = value[data[i]];
+  const CodeMap c = make_code_map(f, m, "from_codes");
+  for (size_t i = 0; i < n; ++i) data[i] = c.byte_of_code[data[i]];
 }
 
 }  // namespace apack

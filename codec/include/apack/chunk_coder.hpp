@@ -10,6 +10,7 @@
 #include "apack/counts.hpp"
 #include "apack/error.hpp"
 #include "apack/table.hpp"
+#include "apack/value_map.hpp"
 
 namespace apack {
 
@@ -35,19 +36,23 @@ struct CodingModel {
   Counts q{};
   Cumulative cum{};
   std::array<Row, kRows> rows{};
-  std::array<uint8_t, 256> row_of_code{};           // code -> row
-  std::array<Row, kCountTotal> row_of_count{};      // cumulative count -> its row (decoder)
+  std::array<Row, kCountTotal> row_of_count{};  // cumulative count -> its row (decoder)
+  // The coder reads and writes stored bytes; the value map is folded into these tables.
+  std::array<uint8_t, 256> row_of_byte{};     // stored byte -> row of its code
+  std::array<uint8_t, 256> offset_of_byte{};  // stored byte -> offset of its code in that row
+  std::array<uint8_t, 256> byte_of_code{};    // code -> stored byte
 
-  CodingModel(const Table& t, const Counts& counts);
+  // Without a map, bytes are the codes themselves.
+  CodingModel(const Table& t, const Counts& counts, const CodeMap* map = nullptr);
 };
 
-CodedChunk encode_chunk(const CodingModel& m, const uint8_t* codes, size_t n);
+CodedChunk encode_chunk(const CodingModel& m, const uint8_t* values, size_t n);
 
 // Several chunks coded in lockstep by one thread. Each chunk's coder is a serial chain of
 // dependent operations; interleaving independent chunks lets the CPU overlap them, as the
 // hardware's P-stage pipeline does. The results equal coding each chunk alone.
 struct EncodeJob {
-  const uint8_t* codes = nullptr;
+  const uint8_t* values = nullptr;  // stored bytes (codes when the model has no map)
   size_t n = 0;
   CodedChunk* result = nullptr;
 };

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "apack/chunk_coder.hpp"
+#include "apack/container.hpp"
 #include "apack/table.hpp"
 #include "apack/value_map.hpp"
 
@@ -47,7 +48,6 @@ struct EncodeResult {
 // The table, map and counts compress() would use, without coding anything.
 struct TablePlan {
   ValueMap map = ValueMap::raw;
-  std::vector<uint8_t> codes;  // the values under `map`
   Table table;
   Counts q{};
   TableReport report;          // section-3 estimate of `table`
@@ -68,6 +68,14 @@ struct DecodeOptions {
 // Decodes and checks a container (CRC-32C of the bytes, checksum of the decoded values).
 Tensor decompress(const uint8_t* bytes, size_t size, const DecodeOptions& o,
                   const std::string& what);
+
+// The same in two steps, for callers that place the values themselves (the CLI decodes straight
+// behind the .npy header, with no copy and no zero-fill): the parsed, checked header (CRC and the
+// value limit of `o`), then decoding into a buffer of h.n bytes.
+ContainerHeader open_container(const uint8_t* bytes, size_t size, const DecodeOptions& o,
+                               const std::string& what);
+void decompress_into(const uint8_t* bytes, const ContainerHeader& h, const DecodeOptions& o,
+                     uint8_t* out, const std::string& what);
 
 // 0 -> the number of cores.
 unsigned resolve_threads(unsigned requested);
