@@ -79,7 +79,7 @@ void register_decompress(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("-v,--verbose", args->verbose, "print a one-line summary to stderr");
   cmd->callback([args] {
-    const std::vector<uint8_t> bytes = read_input(args->in);
+    const Input bytes(args->in);
     std::string out = args->out;
     if (out.empty()) {
       out = default_output(args->in, "", ".apk");
@@ -97,7 +97,7 @@ void register_decompress(CLI::App& app) {
     std::unique_ptr<uint8_t[]> file(new uint8_t[total]);
     std::memcpy(file.get(), header.data(), header.size());
     decompress_into(bytes.data(), h, o, file.get() + header.size(), what);
-    write_output(out, file.get(), total);
+    write_output(out, file.get(), total, resolve_threads(args->threads));
     if (args->verbose)
       std::cerr << args->in << ": " << bytes.size() << " bytes -> " << h.n
                 << " values, checksums verified\n";

@@ -1,6 +1,7 @@
 #include "io.hpp"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,8 @@
 #include <cstring>
 #include <iostream>
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <iterator>
 
 #include "apack/error.hpp"
@@ -65,7 +68,69 @@ std::vector<uint8_t> read_input(const std::string& path) {
   return data;
 }
 
-void write_output(const std::string& path, const uint8_t* data, size_t size) {
+Input::Input(const std::string& path) {
+  if (path != "-") {
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd < 0) throw Error(path + ": cannot open: " + os_error());
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = ::mmap(nullptr, size_t(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      ::close(fd);
+      if (p != MAP_FAILED) {
+        mapped_ = p;
+        data_ = static_cast<const uint8_t*>(p);
+        size_ = size_t(st.st_size);
+        return;
+      }
+    } else {
+      ::close(fd);
+    }
+  }
+  buffer_ = read_input(path);  // stdin, pipes, empty files, or mmap refused
+  data_ = buffer_.data();
+  size_ = buffer_.size();
+}
+
+Input::~Input() {
+  if (mapped_) ::munmap(mapped_, size_);
+}
+
+namespace {
+
+bool pwrite_all(int fd, const uint8_t* data, size_t size, off_t at) {
+  while (size > 0) {
+    const ssize_t w = ::pwrite(fd, data, size, at);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    data += w;
+    size -= size_t(w);
+    at += w;
+  }
+  return true;
+}
+
+// Writes all of data at offset 0, in `threads` slices when that is worth a thread.
+bool write_file(int fd, const uint8_t* data, size_t size, unsigned threads) {
+  constexpr size_t kMinSlice = size_t(1) << 20;
+  threads = unsigned(std::max<size_t>(1, std::min<size_t>(threads, size / kMinSlice)));
+  if (threads == 1) return pwrite_all(fd, data, size, 0);
+  std::atomic<bool> ok{true};
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    const size_t begin = size * t / threads, end = size * (t + 1) / threads;
+    pool.emplace_back([&, begin, end] {
+      if (!pwrite_all(fd, data + begin, end - begin, off_t(begin))) ok = false;
+    });
+  }
+  for (auto& th : pool) th.join();
+  return ok;
+}
+
+}  // namespace
+
+void write_output(const std::string& path, const uint8_t* data, size_t size, unsigned threads) {
   if (path == "-") {
     if (!write_all(1, data, size)) throw Error("standard output: write failed: " + os_error());
     return;
@@ -75,7 +140,7 @@ void write_output(const std::string& path, const uint8_t* data, size_t size) {
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) throw Error(path + ": cannot create: " + os_error());
-  const bool ok = write_all(fd, data, size);
+  const bool ok = write_file(fd, data, size, threads);
   const std::string err = ok ? "" : os_error();
   ::fchmod(fd, 0644);
   if (::close(fd) != 0 || !ok) {

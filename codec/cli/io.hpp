@@ -11,7 +11,28 @@ namespace apack::cli {
 // Reads the whole file, or standard input for "-". Throws apack::Error naming the path.
 std::vector<uint8_t> read_input(const std::string& path);
 
+// A whole input, memory-mapped when it is a regular file (the page cache is used in place: no
+// copy, no zero-fill, no page faults on a private buffer), read into memory otherwise.
+class Input {
+ public:
+  explicit Input(const std::string& path);
+  ~Input();
+  Input(const Input&) = delete;
+  Input& operator=(const Input&) = delete;
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  void* mapped_ = nullptr;
+  std::vector<uint8_t> buffer_;
+};
+
 // Writes to `path` atomically, or to standard output for "-". Throws apack::Error naming the path.
-void write_output(const std::string& path, const uint8_t* data, size_t size);
+// With threads > 1 a large file is written in parallel slices (pwrite at disjoint offsets), so
+// the kernel's page-cache work is shared like the decoding before it.
+void write_output(const std::string& path, const uint8_t* data, size_t size,
+                  unsigned threads = 1);
 
 }  // namespace apack::cli

@@ -22,6 +22,20 @@ constexpr int kRowsShift = 5;  // rows <= 16
 constexpr int kEndShift = 9;   // boundaries <= 256
 constexpr int64_t kInfeasible = int64_t(1) << 61;
 
+// log2 of small counts from a per-thread table: the cost matrix needs one per entry, and most
+// rows of most tensors hold fewer than 2^16 values.
+double log2_count(uint64_t c) {
+  constexpr uint64_t kTable = uint64_t(1) << 16;
+  thread_local std::vector<double> table;
+  if (c >= kTable) return std::log2(double(c));
+  if (c >= table.size()) {
+    const size_t old = table.size();
+    table.resize(std::min<uint64_t>(kTable, std::max<uint64_t>(2 * c, 1024)));
+    for (size_t i = old; i < table.size(); ++i) table[i] = std::log2(double(i));
+  }
+  return table[c];
+}
+
 }  // namespace
 
 Table search_optimal(const Histogram& h, int bits) {
@@ -36,8 +50,10 @@ Table search_optimal(const Histogram& h, int bits) {
 
   // row_key[a][b] for the row [a, b): its ideal bits (offsets plus -c log2(c/N) for the prefixes)
   // in fixed point, in the cost field, with b in the end field.
+  // Per-thread storage, reused: only entries with b > a are read, and all of those are written.
   const size_t stride = m + 1;
-  std::vector<int64_t> row_key(stride * stride, kInfeasible);
+  thread_local std::vector<int64_t> row_key;
+  if (row_key.size() < stride * stride) row_key.resize(stride * stride);
   const double log2n = std::log2(double(n));
   for (uint32_t a = 0; a < m; ++a) {
     double last_c = -1, last_log = 0;
@@ -45,7 +61,7 @@ Table search_optimal(const Histogram& h, int bits) {
       const uint64_t c = cum[b] - cum[a];
       if (double(c) != last_c) {  // runs of empty codes repeat c: reuse its logarithm
         last_c = double(c);
-        last_log = c == 0 ? 0.0 : std::log2(last_c) - log2n;
+        last_log = c == 0 ? 0.0 : log2_count(c) - log2n;
       }
       const double bits_cost = double(c) * offset_length(b - a) - double(c) * last_log;
       const int64_t fixed = int64_t(bits_cost * scale + 0.5);  // costs are >= 0

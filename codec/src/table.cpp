@@ -32,12 +32,7 @@ Histogram make_histogram(const uint8_t* codes, size_t n, int bits) {
   return h;
 }
 
-int offset_length(uint32_t width) {
-  if (width <= 1) return 0;
-  int ol = 0;
-  while ((uint64_t(1) << ol) < width) ++ol;
-  return ol;
-}
+int offset_length(uint32_t width) { return width <= 1 ? 0 : 32 - __builtin_clz(width - 1); }
 
 int Table::row_of(uint32_t v) const {
   for (int i = kRows - 1; i >= 0; --i)
