@@ -81,7 +81,7 @@ TablePlan plan_table(const Tensor& t, const EncodeOptions& o, const std::string&
 
 namespace {
 
-// Threads beyond one per group of interleaved chunks only add start-up cost.
+// A thread costs more to start than a few chunks take to code: at least four chunks each.
 unsigned useful_threads(unsigned requested, size_t chunks) {
   const size_t groups = (chunks + 3) / 4;
   return unsigned(std::max<size_t>(1, std::min<size_t>(resolve_threads(requested), groups)));

@@ -8,6 +8,7 @@
 // packs cost, row count and the end of the first row: ((cost * 32 + rows) * 512 + end), so one
 // vectorised minimum picks the cheapest partition, then the one with fewer rows, then the
 // smallest boundary.
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -22,18 +23,17 @@ constexpr int kRowsShift = 5;  // rows <= 16
 constexpr int kEndShift = 9;   // boundaries <= 256
 constexpr int64_t kInfeasible = int64_t(1) << 61;
 
-// log2 of small counts from a per-thread table: the cost matrix needs one per entry, and most
-// rows of most tensors hold fewer than 2^16 values.
-double log2_count(uint64_t c) {
-  constexpr uint64_t kTable = uint64_t(1) << 16;
-  thread_local std::vector<double> table;
-  if (c >= kTable) return std::log2(double(c));
-  if (c >= table.size()) {
+// log2 of the counts 0..size-1 (0 for 0, whose rows cost nothing anyway), per thread: the cost
+// matrix needs one per entry, and tensors of up to 2^16 values then need no log2 call at all.
+constexpr uint64_t kLogTable = uint64_t(1) << 16;
+const double* log2_table(uint64_t size) {
+  thread_local std::vector<double> table{0.0};
+  if (table.size() < size) {
     const size_t old = table.size();
-    table.resize(std::min<uint64_t>(kTable, std::max<uint64_t>(2 * c, 1024)));
-    for (size_t i = old; i < table.size(); ++i) table[i] = std::log2(double(i));
+    table.resize(size);
+    for (size_t i = old; i < size; ++i) table[i] = std::log2(double(i));
   }
-  return table[c];
+  return table.data();
 }
 
 }  // namespace
@@ -55,17 +55,20 @@ Table search_optimal(const Histogram& h, int bits) {
   thread_local std::vector<int64_t> row_key;
   if (row_key.size() < stride * stride) row_key.resize(stride * stride);
   const double log2n = std::log2(double(n));
+  std::array<double, 257> ol_of_width{};
+  for (uint32_t w = 0; w <= m; ++w) ol_of_width[w] = offset_length(w);
+  const bool small = n < kLogTable;
+  const double* lg = log2_table(small ? n + 1 : kLogTable);
   for (uint32_t a = 0; a < m; ++a) {
-    double last_c = -1, last_log = 0;
+    const uint64_t base = cum[a];
+    int64_t* keys = &row_key[a * stride];
     for (uint32_t b = a + 1; b <= m; ++b) {
-      const uint64_t c = cum[b] - cum[a];
-      if (double(c) != last_c) {  // runs of empty codes repeat c: reuse its logarithm
-        last_c = double(c);
-        last_log = c == 0 ? 0.0 : log2_count(c) - log2n;
-      }
-      const double bits_cost = double(c) * offset_length(b - a) - double(c) * last_log;
+      const uint64_t c = cum[b] - base;
+      const double log2c = small || c < kLogTable ? lg[c] : std::log2(double(c));
+      // c (OL - log2(c / N)); an empty row (c = 0) costs 0.
+      const double bits_cost = double(c) * (ol_of_width[b - a] + log2n - log2c);
       const int64_t fixed = int64_t(bits_cost * scale + 0.5);  // costs are >= 0
-      row_key[a * stride + b] = ((fixed << kRowsShift) << kEndShift) + b;
+      keys[b] = ((fixed << kRowsShift) << kEndShift) + b;
     }
   }
 
