@@ -10,7 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # Seeds: every .npy of the test data, and for the container target those files compressed
-# (prefixed by the byte that selects the CRC-checked or unchecked path).
+# (prefixed by the byte that selects the CRC-checked or unchecked decoding path) and their
+# values (prefixed by a byte that selects the encoding path).
 mkdir -p "$work/npy" "$work/container"
 cp "$repo_root"/testbench/data/npy/*.npy "$repo_root"/testbench/data/vectors/*.npy "$work/npy/"
 apack="$repo_root/build/codec/apack"
@@ -21,6 +22,7 @@ if [[ -x $apack ]]; then
       "$apack" compress "$f" -o "$work/c.apk" --chunk "$chunk" 2>/dev/null || continue
       { printf '\000'; cat "$work/c.apk"; } >"$work/container/u$i"
       { printf '\001'; cat "$work/c.apk"; } >"$work/container/c$i"
+      { printf '\201'; tail -c +129 "$f"; } >"$work/container/e$i"  # encode mode: raw values
       i=$((i + 1))
     done
   done

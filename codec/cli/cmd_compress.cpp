@@ -92,12 +92,12 @@ void register_decompress(CLI::App& app) {
     const std::string header =
         h.npy_header.empty() ? npy_header(h.format.is_signed ? "|i1" : "|u1", false, h.shape)
                              : h.npy_header;
-    // The values are decoded straight behind the header: no zero-fill, no second copy.
-    const size_t total = header.size() + size_t(h.n);
-    std::unique_ptr<uint8_t[]> file(new uint8_t[total]);
-    std::memcpy(file.get(), header.data(), header.size());
-    decompress_into(bytes.data(), h, o, file.get() + header.size(), what);
-    write_output(out, file.get(), total, resolve_threads(args->threads));
+    // The values are decoded straight into the output file behind the header: no zero-fill,
+    // no second copy, and the threads fault its pages in parallel.
+    Output file(out, header.size() + size_t(h.n));
+    std::memcpy(file.data(), header.data(), header.size());
+    decompress_into(bytes.data(), h, o, file.data() + header.size(), what);
+    file.commit();
     if (args->verbose)
       std::cerr << args->in << ": " << bytes.size() << " bytes -> " << h.n
                 << " values, checksums verified\n";

@@ -154,4 +154,64 @@ void write_output(const std::string& path, const uint8_t* data, size_t size, uns
   }
 }
 
+Output::Output(const std::string& path, size_t size) : path_(path), size_(size) {
+  if (path == "-" || size == 0) {
+    buffer_.resize(size);
+    data_ = buffer_.data();
+    return;
+  }
+  tmp_ = path + ".tmp.XXXXXX";
+  fd_ = ::mkstemp(tmp_.data());
+  if (fd_ < 0) throw Error(path + ": cannot create: " + os_error());
+  const int err = ::posix_fallocate(fd_, 0, off_t(size));
+  if (err != 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+    throw Error(path + ": cannot reserve " + std::to_string(size) + " bytes: " + std::strerror(err));
+  }
+  void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+  if (p == MAP_FAILED) {  // a file system without shared mappings: fill a buffer, write it
+    buffer_.resize(size);
+    data_ = buffer_.data();
+    return;
+  }
+  mapped_ = p;
+  data_ = static_cast<uint8_t*>(p);
+}
+
+void Output::commit() {
+  if (path_ == "-" || (fd_ < 0 && size_ == 0)) {
+    write_output(path_, buffer_.data(), buffer_.size());
+    return;
+  }
+  bool ok = true;
+  std::string err;
+  if (mapped_) {
+    if (::munmap(mapped_, size_) != 0) ok = false;
+    mapped_ = nullptr;
+  } else if (!pwrite_all(fd_, buffer_.data(), buffer_.size(), 0)) {
+    ok = false;
+  }
+  if (!ok) err = os_error();
+  ::fchmod(fd_, 0644);
+  if (::close(fd_) != 0 && ok) {
+    ok = false;
+    err = os_error();
+  }
+  fd_ = -1;
+  if (!ok || ::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    if (ok) err = os_error();
+    ::unlink(tmp_.c_str());
+    tmp_.clear();
+    throw Error(path_ + ": write failed: " + err);
+  }
+  tmp_.clear();
+}
+
+Output::~Output() {
+  if (mapped_) ::munmap(mapped_, size_);
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
 }  // namespace apack::cli

@@ -29,6 +29,28 @@ class Input {
   std::vector<uint8_t> buffer_;
 };
 
+// An output of known size filled in place: a temporary file beside `path`, space reserved up
+// front (so a full disk is an error here, not a fault later), mapped shared so several threads
+// fill it in parallel with no copy, and renamed over `path` by commit(). Destroyed uncommitted,
+// it removes the temporary file. "-" buffers in memory and writes standard output on commit().
+class Output {
+ public:
+  Output(const std::string& path, size_t size);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  uint8_t* data() { return data_; }
+  void commit();
+
+ private:
+  std::string path_, tmp_;
+  size_t size_;
+  int fd_ = -1;
+  uint8_t* data_ = nullptr;
+  void* mapped_ = nullptr;
+  std::vector<uint8_t> buffer_;
+};
+
 // Writes to `path` atomically, or to standard output for "-". Throws apack::Error naming the path.
 // With threads > 1 a large file is written in parallel slices (pwrite at disjoint offsets), so
 // the kernel's page-cache work is shared like the decoding before it.

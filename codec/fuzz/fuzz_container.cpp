@@ -1,28 +1,48 @@
-// Any byte string given to the decoder either decodes or fails with FormatError: never a crash,
-// hang or out-of-bounds access. The CRC check is skipped so the fuzzer reaches the table, the
-// chunk index and the arithmetic decoder instead of stopping at the checksum; the first input
-// byte selects whether it runs at all, so the checked path is fuzzed too. Decoded tensors are
-// re-encoded and must decode to themselves.
+// Two properties under the sanitizers. Decoding: any byte string given to the decoder either
+// decodes or fails with FormatError, never a crash, hang or out-of-bounds access (the CRC check
+// can be skipped, so the fuzzer reaches the table, the chunk index and the arithmetic decoder
+// instead of stopping at the checksum; decoded tensors must re-encode to themselves). Encoding:
+// any values, any width and chunk size, decode to themselves.
+// The first input byte selects the mode and its parameters.
 #include <cstddef>
 #include <cstdint>
 
 #include "apack/codec.hpp"
 #include "apack/error.hpp"
 
+namespace {
+
+void round_trip(const apack::Tensor& t, const apack::EncodeOptions& e) {
+  const auto bytes = apack::compress(t, e, "fuzz").container;
+  apack::DecodeOptions d;
+  d.threads = 1;
+  if (apack::decompress(bytes.data(), bytes.size(), d, "fuzz").data != t.data) __builtin_trap();
+}
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;
-  apack::DecodeOptions o;
-  o.threads = 1;
-  o.max_values = 1 << 20;
-  o.check_crc = (data[0] & 1) != 0;
+  const uint8_t mode = data[0];
+  apack::EncodeOptions e;
+  e.threads = 1;
   try {
-    const apack::Tensor t = apack::decompress(data + 1, size - 1, o, "fuzz");
-    apack::EncodeOptions e;
-    e.threads = 1;
-    const auto again = apack::compress(t, e, "fuzz").container;
-    apack::DecodeOptions d;
-    d.threads = 1;
-    if (apack::decompress(again.data(), again.size(), d, "fuzz").data != t.data) __builtin_trap();
+    if (mode < 128) {  // decode arbitrary bytes
+      apack::DecodeOptions o;
+      o.threads = 1;
+      o.max_values = 1 << 20;
+      o.check_crc = (mode & 1) != 0;
+      round_trip(apack::decompress(data + 1, size - 1, o, "fuzz"), e);
+    } else {  // encode arbitrary values: width, signedness, search and chunk size from `mode`
+      apack::Tensor t;
+      t.is_signed = (mode & 1) != 0;
+      e.bits = 8;
+      e.search = (mode & 2) ? apack::Search::sweep : apack::Search::optimal;
+      e.chunk = (mode & 4) ? 64 : 4096;
+      t.data.assign(data + 1, data + size);
+      t.shape = {t.data.size()};
+      round_trip(t, e);
+    }
   } catch (const apack::Error&) {
   }
   return 0;

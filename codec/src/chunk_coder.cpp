@@ -79,7 +79,7 @@ __attribute__((always_inline)) inline void encode_prefix(const CodingModel& m, E
     const uint32_t field = uint32_t((((uint64_t(1) << p) - 1) << k) >> 1) + shared;
     e.prefix.put(field, k != 0 ? int(p) + k : 0);
     e.pending = k != 0 ? 0 : p;
-  } else {  // a long underflow run: rare
+  } else if (k > 0) {  // more than 32 pending bits: rare; with k = 0 nothing is emitted
     emit(e, shared >> (k - 1));
     e.prefix.put(shared, k - 1);
   }

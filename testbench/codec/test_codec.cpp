@@ -235,3 +235,37 @@ TEST_CASE("the container stays lean", "[codec][container]") {
   // Coded size stays close to the section-3 estimate (spec: within about 0.3%).
   CHECK(double(streams * 8) <= double(r.report.estimate_bits) * 1.003 + 16 * h.chunks.size());
 }
+
+TEST_CASE("long underflow runs (more than 32 pending bits) round-trip", "[codec][coder]") {
+  // Codes 0, 1, 2 with probabilities 1/4, 1/2, 1/4: coding the middle one keeps the middle half
+  // of the interval, one underflow step each time and no bit emitted, so a run of 200 piles up
+  // 200 pending bits (the encoder's rare path beyond 32).
+  std::vector<uint8_t> v;
+  for (auto [code, count] : {std::pair{1, 200}, {0, 100}, {2, 100}, {0, 100}, {2, 100}, {1, 200}})
+    v.insert(v.end(), size_t(count), uint8_t(code));
+  const Tensor t = make_tensor(v, false);
+  EncodeOptions o;
+  for (uint32_t chunk : {4096u, 150u}) {  // one chunk, and several across the coder's lanes
+    o.chunk = chunk;
+    const EncodeResult r = compress(t, o, "t");
+    REQUIRE(r.q[1] == 512);
+    DecodeOptions d;
+    CHECK(decompress(r.container.data(), r.container.size(), d, "t").data == v);
+  }
+}
+
+TEST_CASE("large peaked tensors round-trip under every search and map", "[codec][large]") {
+  // Volume finds rare coder paths (long underflow runs, long zero offsets) that small tensors
+  // do not reach.
+  for (double scale : {0.3, 2.0, 12.0, 40.0}) {
+    const Tensor t = make_tensor(test::laplacian_int8(400000, scale, uint32_t(scale * 10)), true);
+    for (Search s : {Search::optimal, Search::sweep})
+      for (MapChoice m : {MapChoice::raw, MapChoice::zigzag}) {
+        EncodeOptions o;
+        o.search = s;
+        o.map = m;
+        INFO("scale " << scale << " search " << to_string(s));
+        CHECK(round_trip(t, o).data == t.data);
+      }
+  }
+}
