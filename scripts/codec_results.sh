@@ -68,6 +68,10 @@ if [[ ${APACK_BENCH:-1} != 0 ]]; then
         echo "codec_results: apack bench posenet/$s" >&2
         (cd "$repo_root" && "$apack" bench "out/weights/posenet/$s") >"$tmp/bench.$s.txt"
     done
+    # All 226 tensors: many small ones (fixed per-tensor costs), and the largest input for the
+    # decompress command (the concatenation of all of them).
+    echo "codec_results: apack bench (all models, both schemes)" >&2
+    (cd "$repo_root" && "$apack" bench out/weights) >"$tmp/bench.all.txt"
 fi
 
 cat >"$tmp/render.py" <<'EOF'
@@ -247,11 +251,12 @@ for m in models:
         w("")
 
 # Throughput.
-bench = [(s, os.path.join(tmp, "bench.%s.txt" % s)) for s in ["per-channel", "per-tensor"]]
+bench = [("posenet/" + s, os.path.join(tmp, "bench.%s.txt" % s)) for s in ["per-channel", "per-tensor"]]
+bench.append(("", os.path.join(tmp, "bench.all.txt")))
 if all(os.path.exists(p) for _, p in bench):
     w("## Throughput")
     w("")
-    w("`apack bench` on posenet's weights, %s, on %s (%s logical cores). The load average at"
+    w("`apack bench` on posenet's weights and on all three models' weights, %s, on %s (%s logical cores). The load average at"
       " the start of each run is printed with it: figures taken while other jobs kept the cores"
       " busy (load near or above the core count) are lower bounds." % (
           meta["date"], meta["cpu"], meta["cores"]))
@@ -265,7 +270,7 @@ if all(os.path.exists(p) for _, p in bench):
           mean_values("posenet") / 4096))
     w("")
     for s, p in bench:
-        w("`apack bench out/weights/posenet/%s`:" % s)
+        w("`apack bench out/weights%s`:" % ("/" + s if s else ""))
         w("")
         w("```")
         out.extend(open(p).read().rstrip("\n").split("\n"))

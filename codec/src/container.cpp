@@ -6,6 +6,7 @@
 // the sum, chunk value counts from N and the chunk size. docs/container-format.md has the details.
 #include "apack/container.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "apack/bitio.hpp"
@@ -193,10 +194,12 @@ ContainerHeader read_container(const uint8_t* bytes, size_t size, const std::str
     const int vbits = h.format.bits + 1;
     const uint32_t m = uint32_t(1) << h.format.bits;
     const uint64_t vmin_bits = uint64_t(kRows - 1) * vbits;
-    // Which q fields are stored depends on the boundaries; read those first. The reader yields
-    // zeros past the end, and the take() below rejects a table that does not fit.
-    const uint8_t* start = bytes + body.pos();
-    BitReader vr(start, body.remaining());
+    // Which q fields are stored depends on the boundaries; read those first. The table is read
+    // from a zero-padded copy of at most its largest size (15 * 9 + 15 * 11 bits), and the
+    // take() below rejects a table that does not fit the container.
+    uint8_t table_bytes[48] = {};
+    std::memcpy(table_bytes, bytes + body.pos(), std::min<size_t>(38, body.remaining()));
+    PaddedBitReader vr(table_bytes);
     Table t;
     t.bits = h.format.bits;
     t.vmin[0] = 0;
