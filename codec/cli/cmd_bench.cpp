@@ -388,8 +388,8 @@ void register_bench(CLI::App& app) {
       << " ms, --threads 2: " << fixed(cs.two.median() * 1e3, 2) << " ms; speedup "
       << fixed(cs.speedup(), 2) << "x (target >= " << fixed(kScalingTarget, 1)
       << "x: " << (cs.speedup() >= kScalingTarget ? "met" : "MISSED") << ")\n"
-      << "  starting a process here (apack --version, median): " << fixed(cs.start.median() * 1e3, 2)
-      << " ms; the rest of the command: --threads 1 "
+      << "  starting a process here (apack --version, median): "
+      << fixed(cs.start.median() * 1e3, 2) << " ms; the rest of the command: --threads 1 "
       << fixed((cs.one.median() - cs.start.median()) * 1e3, 2) << " ms, --threads 2 "
       << fixed((cs.two.median() - cs.start.median()) * 1e3, 2) << " ms, speedup "
       << fixed(cs.speedup_after_start(), 2) << "x\n";

@@ -26,7 +26,8 @@ Tensor load_tensor(const std::string& path) {
 
 namespace {
 
-std::string default_output(const std::string& in, const std::string& add, const std::string& strip) {
+std::string default_output(const std::string& in, const std::string& add,
+                           const std::string& strip) {
   if (in == "-") return "-";
   if (!strip.empty() && in.size() > strip.size() &&
       in.compare(in.size() - strip.size(), strip.size(), strip) == 0)
@@ -50,7 +51,8 @@ struct DecompressArgs {
 
 void register_compress(CLI::App& app) {
   auto args = std::make_shared<CompressArgs>();
-  CLI::App* cmd = app.add_subcommand("compress", "compress an int8/uint8 .npy into an APack container");
+  CLI::App* cmd =
+      app.add_subcommand("compress", "compress an int8/uint8 .npy into an APack container");
   cmd->add_option("input", args->in, "input .npy file, or - for standard input")->required();
   cmd->add_option("-o,--output", args->out, "output container (default: INPUT.apk; - for stdout)");
   add_coding_options(cmd, args->o);
@@ -63,8 +65,8 @@ void register_compress(CLI::App& app) {
     if (args->verbose)
       std::cerr << args->in << ": " << t.data.size() << " values -> " << r.container.size()
                 << " bytes (" << (t.data.empty() ? 0.0 : 100.0 * r.container.size() / t.data.size())
-                << "% of raw), search " << to_string(args->o.search) << ", map "
-                << to_string(r.map) << ", " << r.chunks << " chunks\n";
+                << "% of raw), search " << to_string(args->o.search) << ", map " << to_string(r.map)
+                << ", " << r.chunks << " chunks\n";
   });
 }
 
@@ -89,9 +91,9 @@ void register_decompress(CLI::App& app) {
     o.threads = args->threads;
     const std::string what = args->in == "-" ? "standard input" : args->in;
     const ContainerHeader h = open_container(bytes.data(), bytes.size(), o, what);
-    const std::string header =
-        h.npy_header.empty() ? npy_header(h.format.is_signed ? "|i1" : "|u1", false, h.shape)
-                             : h.npy_header;
+    const std::string header = h.npy_header.empty()
+                                   ? npy_header(h.format.is_signed ? "|i1" : "|u1", false, h.shape)
+                                   : h.npy_header;
     // The values are decoded straight into the output file behind the header: no zero-fill,
     // no second copy, and the threads fault its pages in parallel.
     Output file(out, header.size() + size_t(h.n));

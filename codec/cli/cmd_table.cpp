@@ -36,8 +36,11 @@ void register_table(CLI::App& app) {
       j["estimate_bits"] = p.report.estimate_bits;
       j["rows"] = nlohmann::ordered_json::array();
       for (const RowReport& r : p.report.rows)
-        j["rows"].push_back(
-            {{"vmin", r.vmin}, {"ol", r.ol}, {"abits", r.abits}, {"obits", r.obits}, {"vcnt", r.vcnt}});
+        j["rows"].push_back({{"vmin", r.vmin},
+                             {"ol", r.ol},
+                             {"abits", r.abits},
+                             {"obits", r.obits},
+                             {"vcnt", r.vcnt}});
       std::cout << j.dump() << "\n";
       return;
     }

@@ -5,14 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
-#include <algorithm>
-#include <atomic>
-#include <thread>
 #include <iterator>
+#include <thread>
 
 #include "apack/error.hpp"
 
@@ -167,7 +167,8 @@ Output::Output(const std::string& path, size_t size) : path_(path), size_(size) 
   if (err != 0) {
     ::close(fd_);
     ::unlink(tmp_.c_str());
-    throw Error(path + ": cannot reserve " + std::to_string(size) + " bytes: " + std::strerror(err));
+    throw Error(path + ": cannot reserve " + std::to_string(size) +
+                " bytes: " + std::strerror(err));
   }
   void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
   if (p == MAP_FAILED) {  // a file system without shared mappings: fill a buffer, write it

@@ -24,11 +24,11 @@ inline void add_coding_options(CLI::App* cmd, EncodeOptions& o, bool with_chunk 
           std::map<std::string, Search>{{"optimal", Search::optimal}, {"sweep", Search::sweep}},
           CLI::ignore_case));
   cmd->add_option("--map", o.map, "value map: auto (default), raw or zigzag (signed data)")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, MapChoice>{{"auto", MapChoice::automatic},
-                                           {"raw", MapChoice::raw},
-                                           {"zigzag", MapChoice::zigzag}},
-          CLI::ignore_case));
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, MapChoice>{{"auto", MapChoice::automatic},
+                                                                   {"raw", MapChoice::raw},
+                                                                   {"zigzag", MapChoice::zigzag}},
+                                  CLI::ignore_case));
   cmd->add_option("--threads", o.threads, "worker threads (0 = all cores)")->capture_default_str();
 }
 

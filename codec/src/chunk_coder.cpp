@@ -198,8 +198,7 @@ __attribute__((always_inline)) inline uint8_t decode_prefix(const CodingModel& m
 // Second pass: row indices in `out` become values; checks the offset stream's length.
 void decode_offsets(const CodingModel& m, const DecodeJob& job, size_t job_index,
                     uint8_t* scratch) {
-  PaddedBitReader offset(
-      padded_copy(job.offset, job.offset_size, offset_capacity(job.n), scratch));
+  PaddedBitReader offset(padded_copy(job.offset, job.offset_size, offset_capacity(job.n), scratch));
   // Local copies: the byte stores below could otherwise alias the model and the job.
   const std::array<CodingModel::Row, kRows> rows = m.rows;
   const std::array<uint8_t, 256> byte_of_code = m.byte_of_code;
@@ -227,7 +226,8 @@ void decode_group(const CodingModel& m, const DecodeJob* jobs, size_t first_inde
   size_t prefix_area = 0, offset_area = 0;
   for (size_t l = 0; l < L; ++l) {
     prefix_area += padded_size(jobs[l].prefix_size, prefix_capacity(jobs[l].n));
-    offset_area = std::max(offset_area, padded_size(jobs[l].offset_size, offset_capacity(jobs[l].n)));
+    offset_area =
+        std::max(offset_area, padded_size(jobs[l].offset_size, offset_capacity(jobs[l].n)));
   }
   if (scratch.size() < prefix_area + offset_area) scratch.resize(prefix_area + offset_area);
   DecodeState st[L];
@@ -265,8 +265,8 @@ CodingModel::CodingModel(const Table& t, const Counts& counts, const CodeMap* ma
   const uint32_t m = uint32_t(1) << t.bits;
   std::array<uint8_t, 256> row_of_code{};
   for (int i = 0; i < kRows; ++i) {
-    rows[i] = Row{uint16_t(cum[i]),       uint16_t(cum[i + 1]), uint16_t(t.width(i)),
-                  uint8_t(t.vmin[i]),     uint8_t(t.ol(i)),     uint8_t(i)};
+    rows[i] = Row{uint16_t(cum[i]),   uint16_t(cum[i + 1]), uint16_t(t.width(i)),
+                  uint8_t(t.vmin[i]), uint8_t(t.ol(i)),     uint8_t(i)};
     for (uint32_t v = t.vmin[i]; v < t.vmin[i + 1] && v < m; ++v) row_of_code[v] = uint8_t(i);
   }
   for (unsigned b = 0; b < 256; ++b) {

@@ -31,8 +31,8 @@ TablePlan plan_for(const Histogram& h, const EncodeOptions& o, ValueMap map) {
   p.q = coding_counts(c);
   for (int i = 0; i < kRows; ++i)
     if (c[i] > 0)
-      p.predicted_bits += double(c[i]) * (kCountShift - std::log2(double(p.q[i]))) +
-                          double(p.report.rows[i].obits);
+      p.predicted_bits +=
+          double(c[i]) * (kCountShift - std::log2(double(p.q[i]))) + double(p.report.rows[i].obits);
   return p;
 }
 
@@ -101,9 +101,9 @@ EncodeResult compress(const Tensor& t, const EncodeOptions& o, const std::string
     const uint64_t first = uint64_t(c) * o.chunk;
     jobs[c] = {t.data.data() + first, size_t(std::min<uint64_t>(o.chunk, n - first)), &coded[c]};
   }
-  detail::parallel_ranges(nchunks, useful_threads(o.threads, nchunks), [&](size_t begin, size_t end) {
-    encode_chunks(model, jobs.data() + begin, end - begin);
-  });
+  detail::parallel_ranges(
+      nchunks, useful_threads(o.threads, nchunks),
+      [&](size_t begin, size_t end) { encode_chunks(model, jobs.data() + begin, end - begin); });
   std::vector<std::vector<uint8_t>> prefix(nchunks), offset(nchunks);
   uint64_t prefix_bits = 0, offset_bits = 0;
   for (size_t c = 0; c < nchunks; ++c) {
@@ -144,18 +144,17 @@ void decompress_into(const uint8_t* bytes, const ContainerHeader& h, const Decod
   std::vector<DecodeJob> jobs(h.chunks.size());
   for (size_t c = 0; c < jobs.size(); ++c) {
     const ChunkRef& r = h.chunks[c];
-    jobs[c] = {bytes + r.prefix_pos, size_t(r.prefix_size), bytes + r.offset_pos,
-               size_t(r.offset_size), out + r.first_value, size_t(r.values)};
+    jobs[c] = {bytes + r.prefix_pos,  size_t(r.prefix_size), bytes + r.offset_pos,
+               size_t(r.offset_size), out + r.first_value,   size_t(r.values)};
   }
-  detail::parallel_ranges(jobs.size(), useful_threads(o.threads, jobs.size()),
-                          [&](size_t begin, size_t end) {
-                            try {
-                              decode_chunks(model, jobs.data() + begin, end - begin);
-                            } catch (const ChunkError& e) {
-                              throw FormatError(what + ": chunk " + std::to_string(begin + e.job) +
-                                                ": " + e.what());
-                            }
-                          });
+  detail::parallel_ranges(
+      jobs.size(), useful_threads(o.threads, jobs.size()), [&](size_t begin, size_t end) {
+        try {
+          decode_chunks(model, jobs.data() + begin, end - begin);
+        } catch (const ChunkError& e) {
+          throw FormatError(what + ": chunk " + std::to_string(begin + e.job) + ": " + e.what());
+        }
+      });
   if (crc32c(0, out, size_t(h.n)) != h.data_crc)
     throw FormatError(what + ": the decoded values do not match the stored checksum");
 }

@@ -18,8 +18,8 @@ namespace apack {
 namespace {
 
 constexpr uint8_t kMagic[3] = {'A', 'P', 'K'};
-constexpr int kCountBits = 11;        // q can be 1024
-constexpr uint64_t kMaxDims = 64;     // numpy's own limit
+constexpr int kCountBits = 11;     // q can be 1024
+constexpr uint64_t kMaxDims = 64;  // numpy's own limit
 constexpr uint64_t kMaxHeader = 1 << 20;
 
 void put_varint(std::vector<uint8_t>& out, uint64_t v) {
@@ -52,7 +52,8 @@ int last_wide_row(const Table& t) {
 // A bounds-checked reader over the container bytes.
 class Cursor {
  public:
-  Cursor(const uint8_t* p, size_t size, const std::string& what) : p_(p), size_(size), what_(what) {}
+  Cursor(const uint8_t* p, size_t size, const std::string& what)
+      : p_(p), size_(size), what_(what) {}
   [[noreturn]] void fail(const std::string& msg) const {
     throw FormatError(what_ + ": not a valid APack container: " + msg + " (at byte " +
                       std::to_string(pos_) + ")");

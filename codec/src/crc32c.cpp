@@ -33,8 +33,7 @@ uint32_t crc_software(uint32_t crc, const uint8_t* p, size_t n) {
 }
 
 #ifdef APACK_X86
-__attribute__((target("sse4.2"))) uint32_t crc_hardware(uint32_t crc, const uint8_t* p,
-                                                        size_t n) {
+__attribute__((target("sse4.2"))) uint32_t crc_hardware(uint32_t crc, const uint8_t* p, size_t n) {
   uint64_t c = crc;
   while (n >= 8) {
     uint64_t w;

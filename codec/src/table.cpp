@@ -1,11 +1,12 @@
 // Table basics and the section-3 cost model. The cost is computed in float32 exactly as the
 // published search does, because the sweep's decisions (and so the tables the authors published)
 // depend on every rounding step.
+#include "apack/table.hpp"
+
 #include <cmath>
 #include <stdexcept>
 
 #include "apack/error.hpp"
-#include "apack/table.hpp"
 #include "cost_model.hpp"
 
 namespace apack {
@@ -25,8 +26,8 @@ Histogram make_histogram(const uint8_t* codes, size_t n, int bits) {
   for (size_t v = 0; v < 256; ++v) {
     const uint64_t c = part[0][v] + part[1][v] + part[2][v] + part[3][v];
     if (c == 0) continue;
-    if (v >= h.size()) throw Error("code " + std::to_string(v) + " does not fit " +
-                                   std::to_string(bits) + " bits");
+    if (v >= h.size())
+      throw Error("code " + std::to_string(v) + " does not fit " + std::to_string(bits) + " bits");
     h[v] = c;
   }
   return h;
@@ -55,7 +56,6 @@ std::array<uint64_t, kRows> row_counts(const Table& t, const Histogram& h) {
     for (uint32_t v = t.vmin[i]; v < t.vmin[i + 1]; ++v) c[i] += h[v];
   return c;
 }
-
 
 TableReport describe_table(const Table& t, const Histogram& h) {
   TableReport r;
@@ -97,18 +97,24 @@ double entropy_bits(const Histogram& h) {
 
 const char* to_string(Search s) {
   switch (s) {
-    case Search::optimal: return "optimal";
-    case Search::sweep: return "sweep";
-    case Search::uniform: return "uniform";
+    case Search::optimal:
+      return "optimal";
+    case Search::sweep:
+      return "sweep";
+    case Search::uniform:
+      return "uniform";
   }
   return "?";
 }
 
 Table search_table(const Histogram& h, int bits, Search s) {
   switch (s) {
-    case Search::optimal: return search_optimal(h, bits);
-    case Search::sweep: return search_sweep(h, bits);
-    case Search::uniform: return uniform_table(bits);
+    case Search::optimal:
+      return search_optimal(h, bits);
+    case Search::sweep:
+      return search_sweep(h, bits);
+    case Search::uniform:
+      return uniform_table(bits);
   }
   throw Error("unknown table search");
 }

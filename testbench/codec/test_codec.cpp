@@ -55,8 +55,8 @@ TEST_CASE("every bit width, map, search and chunk size round-trips", "[codec]") 
           for (MapChoice m : maps) {
             INFO("bits " << bits << " signed " << is_signed << " search " << to_string(s)
                          << " chunk " << chunk);
-            const Tensor t = make_tensor(peaked_values(5000, bits, is_signed, bits * 7 + chunk),
-                                         is_signed);
+            const Tensor t =
+                make_tensor(peaked_values(5000, bits, is_signed, bits * 7 + chunk), is_signed);
             EncodeOptions o;
             o.bits = bits;
             o.chunk = chunk;
@@ -122,9 +122,9 @@ TEST_CASE("values outside the declared width are refused with the index", "[code
   EncodeOptions o;
   o.bits = 4;
   const Tensor t = make_tensor({1, 2, 7, 8, 3}, true);  // 8 does not fit signed 4-bit
-  REQUIRE_THROWS_WITH(compress(t, o, "x.npy"),
-                      Catch::Contains("x.npy") && Catch::Contains("index 3") &&
-                          Catch::Contains("[-8, 7]"));
+  REQUIRE_THROWS_WITH(compress(t, o, "x.npy"), Catch::Contains("x.npy") &&
+                                                   Catch::Contains("index 3") &&
+                                                   Catch::Contains("[-8, 7]"));
   const Tensor u = make_tensor({1, 16}, false);
   REQUIRE_THROWS_WITH(compress(u, o, "u.npy"), Catch::Contains("index 1"));
   o.map = MapChoice::zigzag;
@@ -217,8 +217,7 @@ TEST_CASE("corrupt containers are refused, never crash", "[codec][corrupt]") {
     c.shape = {10};
     auto bytes = compress(c, o, "c").container;
     d.max_values = 5;
-    REQUIRE_THROWS_WITH(decompress(bytes.data(), bytes.size(), d, "c"),
-                        Catch::Contains("limit"));
+    REQUIRE_THROWS_WITH(decompress(bytes.data(), bytes.size(), d, "c"), Catch::Contains("limit"));
   }
 }
 

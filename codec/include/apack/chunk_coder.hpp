@@ -30,7 +30,7 @@ struct CodingModel {
     uint16_t width = 0;               // vmin[s+1] - vmin[s]
     uint8_t vmin = 0;                 // only rows that hold values are looked up, so < 256
     uint8_t ol = 0;
-    uint8_t index = 0;                // s
+    uint8_t index = 0;  // s
   };
   Table table;
   Counts q{};

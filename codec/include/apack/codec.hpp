@@ -17,11 +17,11 @@ namespace apack {
 constexpr uint32_t kDefaultChunk = 4096;
 
 struct EncodeOptions {
-  int bits = 8;                     // 2..8
-  uint32_t chunk = kDefaultChunk;   // values per chunk
+  int bits = 8;                    // 2..8
+  uint32_t chunk = kDefaultChunk;  // values per chunk
   Search search = Search::optimal;
   MapChoice map = MapChoice::automatic;
-  unsigned threads = 0;             // 0 = all cores
+  unsigned threads = 0;  // 0 = all cores
 };
 
 // An int8/uint8 array as the codec sees it.
@@ -50,8 +50,8 @@ struct TablePlan {
   ValueMap map = ValueMap::raw;
   Table table;
   Counts q{};
-  TableReport report;          // section-3 estimate of `table`
-  double predicted_bits = 0;   // prefixes at the q probabilities, plus offsets
+  TableReport report;         // section-3 estimate of `table`
+  double predicted_bits = 0;  // prefixes at the q probabilities, plus offsets
 };
 TablePlan plan_table(const Tensor& t, const EncodeOptions& o, const std::string& what);
 

@@ -10,7 +10,7 @@
 namespace apack {
 
 struct NpyArray {
-  std::string descr;            // e.g. "|i1", "<f4"
+  std::string descr;  // e.g. "|i1", "<f4"
   bool fortran_order = false;
   std::vector<uint64_t> shape;  // () for a scalar
   std::string header;           // the file's bytes before the data (magic .. newline)

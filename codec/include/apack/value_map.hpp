@@ -1,8 +1,8 @@
 // Turning array elements into the codes the table sees (spec sections 1, 2 and 4) and back.
 #pragma once
 
-#include <cstddef>
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
