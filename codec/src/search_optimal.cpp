@@ -8,6 +8,7 @@
 // packs cost, row count and the end of the first row: ((cost * 32 + rows) * 512 + end), so one
 // vectorised minimum picks the cheapest partition, then the one with fewer rows, then the
 // smallest boundary.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -48,46 +49,58 @@ Table search_optimal(const Histogram& h, int bits) {
   // 1/256-bit resolution fits tensors of up to 2^33 values; beyond that, whole bits.
   const double scale = n < (uint64_t(1) << 33) ? 256.0 : 1.0;
 
-  // row_key[a][b] for the row [a, b): its ideal bits (offsets plus -c log2(c/N) for the prefixes)
-  // in fixed point, in the cost field, with b in the end field.
-  // Per-thread storage, reused: only entries with b > a are read, and all of those are written.
+  // Layer k holds, for each start a, the key of the cheapest cover of [a, m) with at most k
+  // non-empty rows (cost and rows fields; end field 0), and the end of its first row. Layer k at
+  // a needs layer k - 1 only at b > a, so one pass over a from the top computes all layers. The
+  // layers of one position sit side by side (16 keys, two vector registers), so one sweep over
+  // b updates every layer at once, reading the row costs once.
   const size_t stride = m + 1;
-  thread_local std::vector<int64_t> row_key;
-  if (row_key.size() < stride * stride) row_key.resize(stride * stride);
+  struct alignas(64) Layers {
+    int64_t k[kRows];  // layers 0 .. 15 at one position
+  };
+  std::vector<Layers> layer(stride);
+  for (auto& l : layer) std::fill(std::begin(l.k), std::end(l.k), kInfeasible);
+  std::fill(std::begin(layer[m].k), std::end(layer[m].k), 0);   // [m, m) needs no row
+  std::vector<std::array<uint16_t, 257>> first_end(kRows + 1);  // [layer][a]
+  std::vector<int64_t> row_key(stride);
+
   const double log2n = std::log2(double(n));
   std::array<double, 257> ol_of_width{};
   for (uint32_t w = 0; w <= m; ++w) ol_of_width[w] = offset_length(w);
+  // Tensors of fewer than 2^16 values take every log2 from the table, in a branch-free loop the
+  // compiler vectorises; larger ones fall back to log2() for large counts.
   const bool small = n < kLogTable;
   const double* lg = log2_table(small ? n + 1 : kLogTable);
-  for (uint32_t a = 0; a < m; ++a) {
+  // row_key[b] for the row [a, b): its ideal bits, c (OL - log2(c / N)) (0 for c = 0), in fixed
+  // point in the cost field, with b in the end field.
+  auto fill = [&](uint32_t a, auto log2_of) {
     const uint64_t base = cum[a];
-    int64_t* keys = &row_key[a * stride];
+    const double* ol = &ol_of_width[0] - a;  // ol[b] = OL of the width b - a
     for (uint32_t b = a + 1; b <= m; ++b) {
       const uint64_t c = cum[b] - base;
-      const double log2c = small || c < kLogTable ? lg[c] : std::log2(double(c));
-      // c (OL - log2(c / N)); an empty row (c = 0) costs 0.
-      const double bits_cost = double(c) * (ol_of_width[b - a] + log2n - log2c);
+      const double bits_cost = double(c) * (ol[b] + log2n - log2_of(c));
       const int64_t fixed = int64_t(bits_cost * scale + 0.5);  // costs are >= 0
-      keys[b] = ((fixed << kRowsShift) << kEndShift) + b;
+      row_key[b] = ((fixed << kRowsShift) << kEndShift) + int64_t(b);
     }
-  }
-
-  // Layer k: the cheapest cover of [a, m) with at most k non-empty rows (cost and rows fields,
-  // end field 0), and the end of its first row. Layer 0 covers only the empty range [m, m).
-  std::vector<int64_t> prev(stride, kInfeasible), cur(stride);
-  std::vector<std::vector<uint32_t>> first_end(kRows + 1, std::vector<uint32_t>(stride, m));
-  prev[m] = 0;
+  };
   const int64_t end_mask = (int64_t(1) << kEndShift) - 1;
-  for (int k = 1; k <= kRows; ++k) {
-    cur[m] = 0;
-    for (uint32_t a = 0; a < m; ++a) {
-      const int64_t* row = &row_key[a * stride];
-      int64_t best = std::numeric_limits<int64_t>::max();
-      for (uint32_t b = a + 1; b <= m; ++b) best = std::min(best, row[b] + prev[b]);
-      first_end[k][a] = uint32_t(best & end_mask);
-      cur[a] = (best & ~end_mask) + (int64_t(1) << kEndShift);  // one more row
+  for (uint32_t a = m; a-- > 0;) {
+    if (small)
+      fill(a, [lg](uint64_t c) { return lg[c]; });
+    else
+      fill(a, [lg](uint64_t c) { return c < kLogTable ? lg[c] : std::log2(double(c)); });
+    // best[j]: the cheapest first row [a, b) followed by layer j at b, i.e. layer j + 1 at a.
+    int64_t best[kRows];
+    std::fill(std::begin(best), std::end(best), std::numeric_limits<int64_t>::max());
+    for (uint32_t b = a + 1; b <= m; ++b) {
+      const int64_t r = row_key[b];
+      const int64_t* prev = layer[b].k;
+      for (int j = 0; j < kRows; ++j) best[j] = std::min(best[j], r + prev[j]);
     }
-    std::swap(prev, cur);
+    for (int j = 0; j < kRows; ++j) {
+      first_end[j + 1][a] = uint16_t(best[j] & end_mask);
+      if (j + 1 < kRows) layer[a].k[j + 1] = (best[j] & ~end_mask) + (int64_t(1) << kEndShift);
+    }
   }
 
   Table t;
