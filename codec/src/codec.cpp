@@ -2,7 +2,9 @@
 // independently on several threads, and the container around them.
 #include "apack/codec.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <thread>
 
 #include "apack/container.hpp"
@@ -147,6 +149,14 @@ void decompress_into(const uint8_t* bytes, const ContainerHeader& h, const Decod
     jobs[c] = {bytes + r.prefix_pos,  size_t(r.prefix_size), bytes + r.offset_pos,
                size_t(r.offset_size), out + r.first_value,   size_t(r.values)};
   }
+  // Each thread checksums the values it decoded while they are still in its caches; the
+  // slices' checksums combine into the whole array's.
+  struct Slice {
+    uint64_t begin, length;
+    uint32_t crc;
+  };
+  std::vector<Slice> slices;
+  std::mutex slices_mutex;
   detail::parallel_ranges(
       jobs.size(), useful_threads(o.threads, jobs.size()), [&](size_t begin, size_t end) {
         try {
@@ -154,14 +164,24 @@ void decompress_into(const uint8_t* bytes, const ContainerHeader& h, const Decod
         } catch (const ChunkError& e) {
           throw FormatError(what + ": chunk " + std::to_string(begin + e.job) + ": " + e.what());
         }
+        if (begin == end) return;
+        const uint64_t first = h.chunks[begin].first_value;
+        const uint64_t last = h.chunks[end - 1].first_value + h.chunks[end - 1].values;
+        const uint32_t crc = crc32c(0, out + first, size_t(last - first));
+        std::lock_guard<std::mutex> lock(slices_mutex);
+        slices.push_back({first, last - first, crc});
       });
-  if (crc32c(0, out, size_t(h.n)) != h.data_crc)
+  std::sort(slices.begin(), slices.end(),
+            [](const Slice& a, const Slice& b) { return a.begin < b.begin; });
+  uint32_t crc = crc32c(0, nullptr, 0);
+  for (const Slice& s : slices) crc = crc32c_combine(crc, s.crc, s.length);
+  if (crc != h.data_crc)
     throw FormatError(what + ": the decoded values do not match the stored checksum");
 }
 
 ContainerHeader open_container(const uint8_t* bytes, size_t size, const DecodeOptions& o,
                                const std::string& what) {
-  ContainerHeader h = read_container(bytes, size, what, o.check_crc);
+  ContainerHeader h = read_container(bytes, size, what, o.check_crc, resolve_threads(o.threads));
   if (h.n > o.max_values)
     throw FormatError(what + ": the container holds " + std::to_string(h.n) +
                       " values, more than the limit of " + std::to_string(o.max_values));

@@ -142,7 +142,7 @@ std::vector<uint8_t> write_container(const ContainerHeader& h,
 }
 
 ContainerHeader read_container(const uint8_t* bytes, size_t size, const std::string& what,
-                               bool check_crc) {
+                               bool check_crc, unsigned threads) {
   Cursor in(bytes, size, what);
   if (size < 4 || std::memcmp(bytes, kMagic, 3) != 0) in.fail("bad magic (expected \"APK\")");
   in.take(3, "magic");
@@ -154,7 +154,8 @@ ContainerHeader read_container(const uint8_t* bytes, size_t size, const std::str
   if (check_crc) {
     uint32_t stored = 0;
     for (int i = 0; i < 4; ++i) stored |= uint32_t(bytes[size - 4 + i]) << (8 * i);
-    if (crc32c(0, bytes, size - 4) != stored) in.fail("CRC-32C mismatch: the file is corrupt");
+    if (crc32c_parallel(bytes, size - 4, threads) != stored)
+      in.fail("CRC-32C mismatch: the file is corrupt");
   }
   Cursor body(bytes, size - 4, what);  // everything but the trailing CRC
   body.take(4, "magic");

@@ -7,6 +7,7 @@
 #include "apack/chunk_coder.hpp"
 #include "apack/codec.hpp"
 #include "apack/container.hpp"
+#include "apack/crc32c.hpp"
 #include "apack/error.hpp"
 
 using namespace apack;
@@ -267,4 +268,20 @@ TEST_CASE("large peaked tensors round-trip under every search and map", "[codec]
         CHECK(round_trip(t, o).data == t.data);
       }
   }
+}
+
+TEST_CASE("CRC-32C: known value, combination of slices, parallel slices", "[crc]") {
+  const char* check = "123456789";
+  CHECK(crc32c(0, check, 9) == 0xE3069283u);  // the standard check value of CRC-32C
+  std::mt19937 rng(11);
+  std::vector<uint8_t> data(3000000);
+  for (auto& b : data) b = uint8_t(rng());
+  const uint32_t whole = crc32c(0, data.data(), data.size());
+  for (size_t split : {size_t(0), size_t(1), size_t(7), size_t(4096), size_t(1234567)}) {
+    const uint32_t a = crc32c(0, data.data(), split);
+    const uint32_t b = crc32c(0, data.data() + split, data.size() - split);
+    CHECK(crc32c_combine(a, b, data.size() - split) == whole);
+  }
+  for (unsigned threads : {1u, 2u, 3u, 8u})
+    CHECK(crc32c_parallel(data.data(), data.size(), threads) == whole);
 }

@@ -42,8 +42,8 @@ std::vector<uint8_t> write_container(const ContainerHeader& h,
                                      const std::vector<std::vector<uint8_t>>& offset);
 
 // Parses and validates; `what` names the input in messages. Checks the CRC-32C of the bytes
-// unless `check_crc` is false (fuzzing, to reach the decoder).
+// (on `threads` threads) unless `check_crc` is false (fuzzing, to reach the decoder).
 ContainerHeader read_container(const uint8_t* bytes, size_t size, const std::string& what,
-                               bool check_crc = true);
+                               bool check_crc = true, unsigned threads = 1);
 
 }  // namespace apack
