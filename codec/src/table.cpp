@@ -83,7 +83,6 @@ TableReport describe_table(const Table& t, const Histogram& h) {
   return r;
 }
 
-float table_score(const Table& t, const Histogram& h) { return describe_table(t, h).score; }
 
 double entropy_bits(const Histogram& h) {
   uint64_t n = 0;

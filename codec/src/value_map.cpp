@@ -63,9 +63,4 @@ std::vector<uint8_t> to_codes(const uint8_t* data, size_t n, ElementFormat f, Va
   return codes;
 }
 
-void from_codes(uint8_t* data, size_t n, ElementFormat f, ValueMap m) {
-  const CodeMap c = make_code_map(f, m, "from_codes");
-  for (size_t i = 0; i < n; ++i) data[i] = c.byte_of_code[data[i]];
-}
-
 }  // namespace apack

@@ -49,7 +49,6 @@ struct TableReport {
 
 // Section-3 cost model, computed bit-exactly in float32.
 TableReport describe_table(const Table& t, const Histogram& h);
-float table_score(const Table& t, const Histogram& h);
 
 // Row counts c_i of a histogram under a table.
 std::array<uint64_t, kRows> row_counts(const Table& t, const Histogram& h);

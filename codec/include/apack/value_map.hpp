@@ -38,7 +38,5 @@ void check_values(const uint8_t* data, size_t n, ElementFormat f, const std::str
 // `what` names the input in error messages. zigzag is refused for unsigned data.
 std::vector<uint8_t> to_codes(const uint8_t* data, size_t n, ElementFormat f, ValueMap m,
                               const std::string& what);
-// In-place inverse of to_codes: codes back to the stored bytes (sign-extended where signed).
-void from_codes(uint8_t* data, size_t n, ElementFormat f, ValueMap m);
 
 }  // namespace apack
