@@ -173,8 +173,9 @@ void decompress_into(const uint8_t* bytes, const ContainerHeader& h, const Decod
       });
   std::sort(slices.begin(), slices.end(),
             [](const Slice& a, const Slice& b) { return a.begin < b.begin; });
-  uint32_t crc = crc32c(0, nullptr, 0);
-  for (const Slice& s : slices) crc = crc32c_combine(crc, s.crc, s.length);
+  uint32_t crc = slices.empty() ? crc32c(0, nullptr, 0) : slices[0].crc;
+  for (size_t i = 1; i < slices.size(); ++i)
+    crc = crc32c_combine(crc, slices[i].crc, slices[i].length);
   if (crc != h.data_crc)
     throw FormatError(what + ": the decoded values do not match the stored checksum");
 }
