@@ -18,7 +18,11 @@ namespace apack {
 namespace {
 
 constexpr uint8_t kMagic[3] = {'A', 'P', 'K'};
-constexpr int kCountBits = 11;     // q can be 1024
+constexpr int kCountWidthBits = 4;  // the width of the stored q fields, 1..11 (q <= 1024)
+// The table's largest encoding: 15 Exp-Golomb widths of at most 17 bits, the count width, and
+// 15 counts of at most 11 bits (424 bits); buffers add 16 bytes for the bit readers and
+// writers, which load and store whole words (a reader loads at most 12 bytes past what it used).
+constexpr size_t kMaxTableBytes = 53;
 constexpr uint64_t kMaxDims = 64;  // numpy's own limit
 constexpr uint64_t kMaxHeader = 1 << 20;
 
@@ -41,6 +45,16 @@ std::vector<int> stored_count_rows(const Table& t) {
     if (t.width(i) > 0) rows.push_back(i);
   if (!rows.empty()) rows.pop_back();
   return rows;
+}
+
+int bit_length(uint32_t v) { return v == 0 ? 0 : 32 - __builtin_clz(v); }
+
+// Order-0 Exp-Golomb code of v: bit_length(v + 1) - 1 zeros, then v + 1. Small widths, the
+// common case near the peak of a distribution, take 1 to 7 bits instead of 9.
+void put_exp_golomb(BitWriter& w, uint32_t v) {
+  const int n = bit_length(v + 1);
+  w.put(0, n - 1);
+  w.put(v + 1, n);
 }
 
 int last_wide_row(const Table& t) {
@@ -121,10 +135,15 @@ std::vector<uint8_t> write_container(const ContainerHeader& h,
     out.insert(out.end(), h.npy_header.begin(), h.npy_header.end());
   }
   if (h.n > 0) {
-    uint8_t bytes[64];  // at most 15 * 9 + 15 * 11 bits, plus the writer's 4-byte slack
+    uint8_t bytes[kMaxTableBytes + 16];
     BitWriter table(bytes);
-    for (int i = 1; i < kRows; ++i) table.put(h.table.vmin[i], h.format.bits + 1);
-    for (int row : stored_count_rows(h.table)) table.put(h.q[row], kCountBits);
+    for (int i = 0; i < kRows - 1; ++i) put_exp_golomb(table, h.table.width(i));
+    const auto rows = stored_count_rows(h.table);
+    uint32_t largest = 1;
+    for (int row : rows) largest = std::max(largest, h.q[row]);
+    const int count_bits = bit_length(largest);
+    table.put(uint32_t(count_bits - 1), kCountWidthBits);
+    for (int row : rows) table.put(h.q[row], count_bits);
     const size_t used = table.finish();
     out.insert(out.end(), bytes, bytes + used);
   }
@@ -193,29 +212,32 @@ ContainerHeader read_container(const uint8_t* bytes, size_t size, const std::str
 
   h.table = uniform_table(h.format.bits);
   if (h.n > 0) {
-    const int vbits = h.format.bits + 1;
     const uint32_t m = uint32_t(1) << h.format.bits;
-    const uint64_t vmin_bits = uint64_t(kRows - 1) * vbits;
-    // Which q fields are stored depends on the boundaries; read those first. The table is read
-    // from a zero-padded copy of at most its largest size (15 * 9 + 15 * 11 bits), and the
-    // take() below rejects a table that does not fit the container.
-    uint8_t table_bytes[48] = {};
-    std::memcpy(table_bytes, bytes + body.pos(), std::min<size_t>(38, body.remaining()));
+    // The table is parsed from a zero-padded copy of at most its largest size; the take()
+    // below then rejects a table that does not fit the container.
+    uint8_t table_bytes[kMaxTableBytes + 16] = {};
+    std::memcpy(table_bytes, bytes + body.pos(), std::min(kMaxTableBytes, body.remaining()));
     PaddedBitReader vr(table_bytes);
     Table t;
     t.bits = h.format.bits;
     t.vmin[0] = 0;
-    t.vmin[kRows] = m;
-    for (int i = 1; i < kRows; ++i) t.vmin[i] = vr.get(vbits);
-    for (int i = 1; i <= kRows; ++i)
-      if (t.vmin[i] < t.vmin[i - 1] || t.vmin[i] > m)
-        body.fail("table boundaries do not partition the code space");
+    for (int i = 0; i < kRows - 1; ++i) {
+      int zeros = 0;
+      while (vr.get(1) == 0)
+        if (++zeros > 8) body.fail("table row width out of range");
+      const uint32_t width = ((uint32_t(1) << zeros) | vr.get(zeros)) - 1;
+      t.vmin[i + 1] = t.vmin[i] + width;
+      if (t.vmin[i + 1] > m) body.fail("table boundaries do not partition the code space");
+    }
+    t.vmin[kRows] = m;  // the last row takes the rest
+    const int count_bits = int(vr.get(kCountWidthBits)) + 1;
+    if (count_bits > 11) body.fail("coding counts wider than 11 bits");
     const auto rows = stored_count_rows(t);
-    const uint64_t table_bits = vmin_bits + rows.size() * kCountBits;
+    const uint64_t table_bits = vr.consumed_bits() + rows.size() * uint64_t(count_bits);
     body.take((table_bits + 7) / 8, "table");
     uint32_t sum = 0;
     for (int row : rows) {
-      h.q[row] = vr.get(kCountBits);
+      h.q[row] = vr.get(count_bits);
       sum += h.q[row];
     }
     if (sum > kCountTotal) body.fail("coding counts sum past 1024");
