@@ -16,10 +16,15 @@ Tensor load_tensor(const std::string& path) {
   const std::vector<uint8_t> bytes = read_input(path);
   const std::string what = path == "-" ? "standard input" : path;
   NpyArray a = parse_npy(bytes.data(), bytes.size(), what);
+  const bool is_signed = require_codec_array(a, what);
+  return codec_tensor(std::move(a), is_signed);
+}
+
+Tensor codec_tensor(NpyArray&& a, bool is_signed) {
   Tensor t;
-  t.is_signed = require_codec_array(a, what);
+  t.is_signed = is_signed;
   t.shape = a.shape;
-  if (a.header != npy_header(t.is_signed ? "|i1" : "|u1", false, a.shape)) t.npy_header = a.header;
+  if (a.header != npy_header(is_signed ? "|i1" : "|u1", false, a.shape)) t.npy_header = a.header;
   t.data = std::move(a.data);
   return t;
 }

@@ -6,13 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <iterator>
-#include <thread>
 
 #include "apack/error.hpp"
 
@@ -111,47 +109,46 @@ bool pwrite_all(int fd, const uint8_t* data, size_t size, off_t at) {
   return true;
 }
 
-// Writes all of data at offset 0, in `threads` slices when that is worth a thread.
-bool write_file(int fd, const uint8_t* data, size_t size, unsigned threads) {
-  constexpr size_t kMinSlice = size_t(1) << 20;
-  threads = unsigned(std::max<size_t>(1, std::min<size_t>(threads, size / kMinSlice)));
-  if (threads == 1) return pwrite_all(fd, data, size, 0);
-  std::atomic<bool> ok{true};
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    const size_t begin = size * t / threads, end = size * (t + 1) / threads;
-    pool.emplace_back([&, begin, end] {
-      if (!pwrite_all(fd, data + begin, end - begin, off_t(begin))) ok = false;
-    });
+// A temporary file beside `path`: readers never see a partial file, and a failure leaves the
+// old file (if any) untouched.
+int create_temp(const std::string& path, std::string& tmp) {
+  tmp = path + ".tmp.XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) throw Error(path + ": cannot create: " + os_error());
+  return fd;
+}
+
+// Closes the temporary file and renames it over `path`; `ok` false (with its error) or any
+// failure here removes it and throws.
+void commit_temp(int fd, const std::string& tmp, const std::string& path, bool ok,
+                 std::string err) {
+  ::fchmod(fd, 0644);
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    err = os_error();
   }
-  for (auto& th : pool) th.join();
-  return ok;
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    throw Error(path + ": write failed: " + err);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    err = os_error();
+    ::unlink(tmp.c_str());
+    throw Error(path + ": cannot replace: " + err);
+  }
 }
 
 }  // namespace
 
-void write_output(const std::string& path, const uint8_t* data, size_t size, unsigned threads) {
+void write_output(const std::string& path, const uint8_t* data, size_t size) {
   if (path == "-") {
     if (!write_all(1, data, size)) throw Error("standard output: write failed: " + os_error());
     return;
   }
-  // A temporary file beside the target, renamed over it: readers never see a partial file and a
-  // failure leaves the old file (if any) untouched.
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw Error(path + ": cannot create: " + os_error());
-  const bool ok = write_file(fd, data, size, threads);
-  const std::string err = ok ? "" : os_error();
-  ::fchmod(fd, 0644);
-  if (::close(fd) != 0 || !ok) {
-    ::unlink(tmp.c_str());
-    throw Error(path + ": write failed: " + (err.empty() ? os_error() : err));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string e = os_error();
-    ::unlink(tmp.c_str());
-    throw Error(path + ": cannot replace: " + e);
-  }
+  std::string tmp;
+  const int fd = create_temp(path, tmp);
+  const bool ok = pwrite_all(fd, data, size, 0);
+  commit_temp(fd, tmp, path, ok, ok ? "" : os_error());
 }
 
 Output::Output(const std::string& path, size_t size) : path_(path), size_(size) {
@@ -160,9 +157,7 @@ Output::Output(const std::string& path, size_t size) : path_(path), size_(size) 
     data_ = buffer_.data();
     return;
   }
-  tmp_ = path + ".tmp.XXXXXX";
-  fd_ = ::mkstemp(tmp_.data());
-  if (fd_ < 0) throw Error(path + ": cannot create: " + os_error());
+  fd_ = create_temp(path, tmp_);
   const int err = ::posix_fallocate(fd_, 0, off_t(size));
   if (err != 0) {
     ::close(fd_);
@@ -186,27 +181,17 @@ void Output::commit() {
     return;
   }
   bool ok = true;
-  std::string err;
   if (mapped_) {
-    if (::munmap(mapped_, size_) != 0) ok = false;
+    ok = ::munmap(mapped_, size_) == 0;
     mapped_ = nullptr;
-  } else if (!pwrite_all(fd_, buffer_.data(), buffer_.size(), 0)) {
-    ok = false;
+  } else {
+    ok = pwrite_all(fd_, buffer_.data(), buffer_.size(), 0);
   }
-  if (!ok) err = os_error();
-  ::fchmod(fd_, 0644);
-  if (::close(fd_) != 0 && ok) {
-    ok = false;
-    err = os_error();
-  }
+  const int fd = fd_;
   fd_ = -1;
-  if (!ok || ::rename(tmp_.c_str(), path_.c_str()) != 0) {
-    if (ok) err = os_error();
-    ::unlink(tmp_.c_str());
-    tmp_.clear();
-    throw Error(path_ + ": write failed: " + err);
-  }
-  tmp_.clear();
+  std::string tmp;
+  std::swap(tmp, tmp_);  // the destructor no longer owns the file: commit_temp decides
+  commit_temp(fd, tmp, path_, ok, ok ? "" : os_error());
 }
 
 Output::~Output() {

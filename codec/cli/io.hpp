@@ -52,8 +52,6 @@ class Output {
 };
 
 // Writes to `path` atomically, or to standard output for "-". Throws apack::Error naming the path.
-// With threads > 1 a large file is written in parallel slices (pwrite at disjoint offsets), so
-// the kernel's page-cache work is shared like the decoding before it.
-void write_output(const std::string& path, const uint8_t* data, size_t size, unsigned threads = 1);
+void write_output(const std::string& path, const uint8_t* data, size_t size);
 
 }  // namespace apack::cli

@@ -36,4 +36,8 @@ inline void add_coding_options(CLI::App* cmd, EncodeOptions& o, bool with_chunk 
 // exactly that header, so decompress reproduces the file byte for byte.
 Tensor load_tensor(const std::string& path);
 
+// The Tensor of a parsed int8/uint8 array (signedness from require_codec_array), with the same
+// header rule as load_tensor.
+Tensor codec_tensor(NpyArray&& a, bool is_signed);
+
 }  // namespace apack::cli

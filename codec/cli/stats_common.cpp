@@ -11,6 +11,7 @@
 #include "apack/error.hpp"
 #include "apack/npy.hpp"
 #include "io.hpp"
+#include "options.hpp"
 
 namespace apack::cli {
 
@@ -78,9 +79,9 @@ Inputs load_inputs(const std::vector<std::string>& paths, const std::string& com
     std::vector<uint8_t> bytes = read_input(c.path);
     NpyArray a = parse_npy(bytes.data(), bytes.size(), what);
     bytes = {};
-    Tensor t;
+    bool is_signed = false;
     try {
-      t.is_signed = require_codec_array(a, what);
+      is_signed = require_codec_array(a, what);
     } catch (const Error& e) {
       if (!c.from_folder) throw;
       std::string reason = e.what();
@@ -89,12 +90,8 @@ Inputs load_inputs(const std::vector<std::string>& paths, const std::string& com
       in.skipped.push_back({c.path, reason});
       continue;
     }
-    // As load_tensor (cmd_compress.cpp): keep the header only when numpy.save would write a
-    // different one, so sizes match what `apack compress` writes for the same file.
-    t.shape = a.shape;
-    if (a.header != npy_header(t.is_signed ? "|i1" : "|u1", false, a.shape))
-      t.npy_header = a.header;
-    t.data = std::move(a.data);
+    // As load_tensor: sizes then match what `apack compress` writes for the same file.
+    Tensor t = codec_tensor(std::move(a), is_signed);
     in.tensors.push_back({c.path, c.name, std::move(t)});
   }
   if (in.tensors.empty()) {
