@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <thread>
 #include <vector>
+
+#include "parallel.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <nmmintrin.h>
@@ -117,13 +118,12 @@ uint32_t crc32c_parallel(const void* data, size_t size, unsigned threads) {
   threads = unsigned(std::max<size_t>(1, std::min<size_t>(threads, size / kMinSlice)));
   if (threads == 1) return crc32c(0, p, size);
   std::vector<uint32_t> part(threads);
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
+  detail::parallel_ranges(threads, threads, [&](size_t first, size_t last) {
+    for (size_t t = first; t < last; ++t) {
       const size_t begin = size * t / threads, end = size * (t + 1) / threads;
       part[t] = crc32c(0, p + begin, end - begin);
-    });
-  for (auto& th : pool) th.join();
+    }
+  });
   uint32_t crc = part[0];
   for (unsigned t = 1; t < threads; ++t)
     crc = crc32c_combine(crc, part[t], size * (t + 1) / threads - size * t / threads);
