@@ -88,6 +88,9 @@ struct Layer {
 struct GraphOutput {
   std::string name;  // as the source spells it, e.g. "MobilenetV1/heatmap_2/BiasAdd:0"
   int layer = -1;
+  // The source graph holds this output as NCHW (ONNX): saved outputs are transposed back from
+  // the IR's NHWC so users get the shape they know.
+  bool source_nchw = false;
 };
 
 struct Graph {
