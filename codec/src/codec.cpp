@@ -10,7 +10,7 @@
 #include "apack/container.hpp"
 #include "apack/crc32c.hpp"
 #include "apack/error.hpp"
-#include "parallel.hpp"
+#include "apack/parallel.hpp"
 
 namespace apack {
 

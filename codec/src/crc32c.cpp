@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "parallel.hpp"
+#include "apack/parallel.hpp"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <nmmintrin.h>
