@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "apack/atomic_file.hpp"
 #include "apack/error.hpp"
 #include "apack/image/image.hpp"
 #include "apack/npy.hpp"
@@ -168,23 +169,7 @@ std::vector<uint8_t> tensor_npy(const FloatImage& t) {
 }
 
 void write_tensor_npy(const FloatImage& t, const std::string& path) {
-  std::vector<uint8_t> bytes = tensor_npy(t);
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error(path + ": cannot create file: " + std::strerror(errno));
-    f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    f.close();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": cannot write file");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot move the written file into place: " + std::strerror(e));
-  }
+  write_file_atomic(path, tensor_npy(t));
 }
 
 }  // namespace apack::image
