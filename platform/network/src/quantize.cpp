@@ -143,7 +143,12 @@ void set_bounds(const Graph& g, const Layer& l, QuantLayer& ql) {
   ql.hi = int32_t(std::max(lo, hi));
 }
 
-void quantize_weights(const Layer& l, const QuantConfig& c, QuantLayer& ql) {
+// The bias is held at scale s_x * s_w[f] and must leave the int32 accumulator room for the sum
+// of products: a channel whose weights are tiny next to its bias (a dead filter) gets a coarser
+// weight scale, so that |bias| <= 2^30 in accumulator units.
+constexpr double kBiasLimit = 1073741824.0;  // 2^30
+
+void quantize_weights(const Layer& l, const QuantConfig& c, double input_scale, QuantLayer& ql) {
   const int64_t F = l.out_channels, per = int64_t(l.weights.size()) / F;
   const int32_t wmax = (1 << (c.weight_bits - 1)) - 1;
   ql.weight_scale.assign(size_t(F), 1.0);
@@ -156,7 +161,9 @@ void quantize_weights(const Layer& l, const QuantConfig& c, QuantLayer& ql) {
       for (int64_t k = 0; k < per; ++k)
         m = std::max(m, std::fabs(double(l.weights[size_t(f * per + k)])));
     }
-    ql.weight_scale[size_t(f)] = m > 0.0 ? m / wmax : 1.0;
+    double sw = m / wmax;
+    sw = std::max(sw, std::fabs(double(l.bias[size_t(f)])) / (input_scale * kBiasLimit));
+    ql.weight_scale[size_t(f)] = sw > 0.0 ? sw : 1.0;
   }
   ql.weights.resize(l.weights.size());
   for (size_t i = 0; i < l.weights.size(); ++i) {
@@ -210,8 +217,8 @@ QuantizedGraph quantize(const Graph& g, const Calibration& cal, const QuantConfi
         break;
       case LayerKind::Conv:
       case LayerKind::FullyConnected: {
-        quantize_weights(l, c, ql);
         const TensorQuant& x = in_q(0);
+        quantize_weights(l, c, x.scale, ql);
         const int64_t F = l.out_channels;
         for (int64_t f = 0; f < F; ++f) {
           const double s_acc = x.scale * ql.weight_scale[size_t(f)];

@@ -2,7 +2,8 @@
 //
 // Semantics (docs/quantization.md has the full description; engines reproduce them bit for bit):
 // - Weights: symmetric, per output channel (default) or per tensor, `weight_bits` in 2..8 or 16:
-//   scale s = max|w| / (2^(b-1) - 1), q = clamp(round_half_away(w / s), -(2^(b-1)-1), 2^(b-1)-1).
+//   scale s = max|w| / (2^(b-1) - 1), q = clamp(round_half_away(w / s), -(2^(b-1)-1), 2^(b-1)-1);
+//   s is raised to |bias| / (s_x * 2^30) where that is larger, so the bias fits the accumulator.
 // - Activations: one scale per tensor, zero point always 0. A tensor whose calibrated minimum is
 //   >= 0 is unsigned, q in [0, 2^b - 1], s = max / (2^b - 1); otherwise signed symmetric,
 //   q in [-(2^(b-1)-1), 2^(b-1)-1], s = max|x| / (2^(b-1) - 1). MaxPool, Pad and Reshape keep
