@@ -354,6 +354,15 @@ void validate(Graph& g) {
     if (in < 0 || size_t(in) >= g.layers.size() || g.layers[size_t(in)].kind != LayerKind::Input)
       throw FormatError((g.source.empty() ? g.name : g.source) + ": graph input index " +
                         std::to_string(in) + " is not an Input layer");
+  for (size_t i = 0; i < g.layers.size(); ++i)
+    if (g.layers[i].kind == LayerKind::Input &&
+        std::find(g.inputs.begin(), g.inputs.end(), int(i)) == g.inputs.end())
+      fail(g, g.layers[i], "is an Input layer but not listed as a graph input");
+  std::unordered_set<std::string> output_names;
+  for (const auto& o : g.outputs)
+    if (!output_names.insert(o.name).second)
+      throw FormatError((g.source.empty() ? g.name : g.source) + ": output name '" + o.name +
+                        "' is used twice");
   if (g.outputs.empty())
     throw FormatError((g.source.empty() ? g.name : g.source) + ": the graph has no outputs");
   for (const auto& o : g.outputs)

@@ -23,11 +23,13 @@ int64_t element_count(const Shape& s);
 std::string shape_str(const Shape& s);  // "1x385x385x3"
 
 enum class LayerKind {
-  Input,           // graph input (no inputs)
-  Const,           // a constant tensor used as an operand of an element-wise layer
-  Conv,            // 2-D convolution incl. grouped/depthwise, fused bias and activation
-  FullyConnected,  // input flattened to C, fused bias and activation
-  MaxPool,
+  Input,  // graph input (no inputs)
+  Const,  // a constant tensor used as an operand of an element-wise layer
+  Conv,   // 2-D convolution incl. grouped/depthwise, fused bias and activation
+  // Input flattened in the IR's row-major order (NHWC: h, w, c) to C; fused bias and activation.
+  // Importers of NCHW Flatten+Gemm permute the weight columns to this order.
+  FullyConnected,
+  MaxPool,        // padding cells never win the maximum (treated as -inf)
   AvgPool,        // padding cells are excluded from the average (TF and ONNX default)
   GlobalAvgPool,  // mean over H and W; output {1,1,1,C} (keep_dims) or {1,C}
   Add,            // element-wise with broadcasting (numpy rules); fused activation allowed
