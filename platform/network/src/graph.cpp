@@ -96,7 +96,7 @@ int64_t Layer::in_channels() const {
 }
 
 int64_t Layer::parameter_count() const {
-  return int64_t(weights.size() + bias.size() + alpha.size());
+  return int64_t(weights.size() + (has_bias ? bias.size() : 0) + alpha.size());
 }
 
 int64_t Layer::macs(const std::vector<Layer>& /*all*/) const {

@@ -829,6 +829,7 @@ void Importer::op_conv() {
     l.bias = to_float(b.v);
   } else {
     l.bias.assign(size_t(M), 0.0f);
+    l.has_bias = false;
   }
   l.sources = {label()};
   // A zero Pad of H and W feeding only this Conv is folded into the Conv's padding.
@@ -879,6 +880,7 @@ void Importer::op_gemm(bool matmul) {
       l.weights[size_t(n * K + j)] = float(double(alpha) * v);
     }
   l.bias.assign(size_t(N), 0.0f);
+  l.has_bias = !matmul && has_input(2);
   if (!matmul && has_input(2)) {
     const Tensor c = const_input(2, "input C");
     const int64_t cn = element_count(c.dims);
@@ -922,6 +924,7 @@ void Importer::op_batchnorm() {
           l.weights[size_t(f) * per + k] =
               float(double(l.weights[size_t(f) * per + k]) * s[size_t(f)]);
         l.bias[size_t(f)] = float(double(l.bias[size_t(f)]) * s[size_t(f)] + t[size_t(f)]);
+        l.has_bias = true;
       }
       absorb(x.layer, x.onnx);
       return;
@@ -1198,6 +1201,7 @@ void Importer::op_binary(LayerKind kind, bool div) {
           l.act == Act::None && out == x.onnx && per_channel(c, x, l.out_channels, per)) {
         const size_t F = size_t(l.out_channels), K = l.weights.size() / F;
         for (size_t f = 0; f < F; ++f) {
+          if (kind == LayerKind::Add || kind == LayerKind::Sub) l.has_bias = true;
           if (kind == LayerKind::Add) l.bias[f] = float(double(l.bias[f]) + per[f]);
           if (kind == LayerKind::Sub) l.bias[f] = float(double(l.bias[f]) - per[f]);
           if (kind == LayerKind::Mul) {

@@ -60,14 +60,16 @@ struct Layer {
   int64_t groups = 1;
   std::vector<float> weights;  // OHWI (conv) or [F][C] (fully connected)
   std::vector<float> bias;     // F values (zeros when the source had none)
+  bool has_bias = true;        // false when `bias` is zeros the source model did not have
   // Conv / MaxPool / AvgPool
   int64_t stride_h = 1, stride_w = 1;
   int64_t dilation_h = 1, dilation_w = 1;
   int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
   // Fused (Conv, FullyConnected, Add, Sub, Mul) or stand-alone (Activation) activation.
   Act act = Act::None;
-  float clip_min = 0.0f, clip_max = 0.0f;  // Act::Clip (Relu6 is Clip 0..6 by meaning)
-  std::vector<float> alpha;                // Act::PRelu: one slope per channel (or one)
+  // Act::Clip bounds. Act::Relu6 means 0..6 whatever these hold (importers may fill them).
+  float clip_min = 0.0f, clip_max = 0.0f;
+  std::vector<float> alpha;  // Act::PRelu: one slope per channel (or one)
   // GlobalAvgPool: {1,1,1,C} when true, {1,C} when false
   bool keep_dims = true;
   // Concat
@@ -83,8 +85,10 @@ struct Layer {
 
   bool has_weights() const { return kind == LayerKind::Conv || kind == LayerKind::FullyConnected; }
   int64_t in_channels() const;  // Conv/FullyConnected: C (total, not per group)
+  // Weights, bias (when the source had one) and PReLU slopes; Const values are not counted.
   int64_t parameter_count() const;
-  int64_t macs(const std::vector<Layer>& all) const;  // multiply-accumulates per inference
+  // Conv and FullyConnected multiply-accumulates per inference; 0 for every other kind.
+  int64_t macs(const std::vector<Layer>& all) const;
 };
 
 struct GraphOutput {
