@@ -2,8 +2,11 @@
 # run.sh - the main job on a fresh machine: installs the Debian packages, builds, fetches the
 # real models (sha256-pinned; ../shared/workloads is used as a cache when present), quantizes
 # their weights to int8, and runs the APack codec over them: `apack stats` per model, and a
-# byte-exact compress/decompress round trip of the largest real tensor.
-# (Until the platform lands this is the codec's job; it becomes the default scenario's run.)
+# byte-exact compress/decompress round trip of the largest real tensor. Then the networks:
+# fp32 and int8 reference inference of the three models on real photos, posenet's layer traces,
+# and APack on those traces (weights and activations).
+# (Until the platform lands this is the codec's and networks' job; it becomes the default
+# scenario's run.)
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
@@ -32,3 +35,18 @@ mkdir -p out/run
 "$apack" decompress out/run/largest.apk -o out/run/largest.npy -v
 cmp "$largest" out/run/largest.npy
 echo "restored byte for byte: $largest"
+
+vp=build/platform/cli/apack-vp
+W=workloads-cache
+stage "posenet on astronaut.png: fp32 and int8, layer traces"
+"$vp" network run $W/models/posenet.json --input $W/images/astronaut.png --dump-layers out/run/posenet-trace
+stage "emotion on the astronaut's face"
+"$vp" network run $W/models/emotion.json --input $W/images/astronaut.png --crop 150,50,150,150
+for photo in astronaut.png grace_hopper.jpg coffee.png; do
+  stage "blazeface on $photo"
+  "$vp" network run $W/models/blazeface.json --input $W/images/$photo
+done
+stage "apack stats: posenet's traced weights"
+"$apack" stats out/run/posenet-trace/weights
+stage "apack stats: posenet's traced input activations"
+"$apack" stats out/run/posenet-trace/inputs

@@ -1,6 +1,7 @@
 // Integer inference over a QuantizedGraph: the golden model. Everything after the input
 // quantization is integer arithmetic with the rules documented in quantize.hpp.
 #include <algorithm>
+#include <memory>
 #include <thread>
 
 #include "apack/error.hpp"
@@ -20,41 +21,52 @@ int32_t clamp_to(int64_t v, int32_t lo, int32_t hi) {
   return int32_t(std::min<int64_t>(hi, std::max<int64_t>(lo, v)));
 }
 
-// Conv/FC: sums of products, bias, requantization per output channel, clamp.
+// Bias, requantization per output channel and clamp of the sums of products, in parallel over
+// output pixels. `keep` receives the accumulators (sum + bias) when given.
+template <typename TSum>
+void finish_weighted(const Graph& g, const Layer& l, const QuantLayer& ql, const TSum* sums,
+                     IntTensor& out, std::vector<int64_t>* keep, unsigned threads) {
+  const int64_t F = l.out_channels, n = element_count(l.shape);
+  const bool narrow = !ql.wide_accumulator;
+  const bool prelu = l.act == Act::PRelu;
+  if (keep) keep->resize(size_t(n));
+  parallel_blocks(size_t(n / F), threads, 256, [&](size_t begin, size_t end) {
+    for (int64_t i = int64_t(begin) * F; i < int64_t(end) * F; ++i) {
+      const size_t f = size_t(i % F);
+      const int64_t a = int64_t(sums[i]) + ql.bias[f];
+      if (narrow && a != int64_t(int32_t(a)))
+        fail(g, l, "int32 accumulator overflow (bias too large for the scales)");
+      const Requant& r = prelu && a < 0 ? ql.requant_neg[f] : ql.requant[f];
+      out.data[size_t(i)] = clamp_to(r.apply(a), ql.lo, ql.hi);
+      if (keep) (*keep)[size_t(i)] = a;
+    }
+  });
+}
+
+// Conv/FC: sums of products (int16 operands and int32 sums when both widths are <= 8 and the
+// sum cannot overflow, else int32 operands and int64 sums), then finish_weighted.
 void weighted_layer(const Graph& g, const Layer& l, const QuantLayer& ql, const IntTensor& x,
                     IntTensor& out, std::vector<int64_t>* keep, unsigned threads) {
-  const int64_t F = l.out_channels, n = element_count(l.shape);
+  const int64_t n = element_count(l.shape), n_in = element_count(x.shape);
   const bool conv = l.kind == LayerKind::Conv;
-  std::vector<int64_t> acc(static_cast<size_t>(n));
   if (!ql.wide_accumulator) {
-    std::vector<int16_t> x16(x.data.begin(), x.data.end());
-    std::vector<int32_t> sums(static_cast<size_t>(n));
+    // Scratch without zero-filling: every element is written before it is read.
+    std::unique_ptr<int16_t[]> x16(new int16_t[size_t(n_in)]);
+    std::copy(x.data.begin(), x.data.end(), x16.get());
+    std::unique_ptr<int32_t[]> sums(new int32_t[size_t(n)]);
     if (conv)
-      conv_sums<int32_t>(l, x.shape, x16.data(), ql.weights16.data(), sums.data(), threads);
+      conv_sums<int32_t>(l, x.shape, x16.get(), ql.weights16.data(), sums.get(), threads);
     else
-      fc_sums<int32_t>(l, element_count(x.shape), x16.data(), ql.weights16.data(), sums.data(),
-                       threads);
-    for (int64_t i = 0; i < n; ++i) {
-      acc[size_t(i)] = int64_t(sums[size_t(i)]) + ql.bias[size_t(i % F)];
-      if (acc[size_t(i)] != int64_t(int32_t(acc[size_t(i)])))
-        fail(g, l, "int32 accumulator overflow (bias too large for the scales)");
-    }
+      fc_sums<int32_t>(l, n_in, x16.get(), ql.weights16.data(), sums.get(), threads);
+    finish_weighted(g, l, ql, sums.get(), out, keep, threads);
   } else {
+    std::unique_ptr<int64_t[]> sums(new int64_t[size_t(n)]);
     if (conv)
-      conv_sums<int64_t>(l, x.shape, x.data.data(), ql.weights.data(), acc.data(), threads);
+      conv_sums<int64_t>(l, x.shape, x.data.data(), ql.weights.data(), sums.get(), threads);
     else
-      fc_sums<int64_t>(l, element_count(x.shape), x.data.data(), ql.weights.data(), acc.data(),
-                       threads);
-    for (int64_t i = 0; i < n; ++i) acc[size_t(i)] += ql.bias[size_t(i % F)];
+      fc_sums<int64_t>(l, n_in, x.data.data(), ql.weights.data(), sums.get(), threads);
+    finish_weighted(g, l, ql, sums.get(), out, keep, threads);
   }
-  const bool prelu = l.act == Act::PRelu;
-  for (int64_t i = 0; i < n; ++i) {
-    const size_t f = size_t(i % F);
-    const int64_t a = acc[size_t(i)];
-    const Requant& r = prelu && a < 0 ? ql.requant_neg[f] : ql.requant[f];
-    out.data[size_t(i)] = clamp_to(r.apply(a), ql.lo, ql.hi);
-  }
-  if (keep) *keep = std::move(acc);
 }
 
 // Add/Sub/Maximum/Minimum/Mul with broadcasting.

@@ -1,0 +1,14 @@
+// Subcommands of apack-vp, each registered on the CLI11 app by its own file.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace apack::vp {
+
+void register_network(CLI::App& app);  // network inspect | run
+
+// True while a progress message on stderr waits for its end; main() ends the line before
+// printing an error.
+extern bool progress_line_open;
+
+}  // namespace apack::vp
