@@ -333,3 +333,34 @@ TEST_CASE("16-bit activations and weights use wide accumulators and track fp32 c
   auto r = run_int(qg, {x});
   CHECK(sqnr_db(ref[7].data, r.values[7].dequantized()) > 60.0);
 }
+
+TEST_CASE("a PReLU fused into an element-wise add follows fp32 in int8") {
+  Graph g;
+  g.name = "add_prelu";
+  g.layers.push_back(input("x", {1, 4, 4, 2}));
+  Layer k;
+  k.name = "k";
+  k.kind = LayerKind::Const;
+  k.shape = {2};
+  k.values = {0.25f, -0.5f};
+  g.layers.push_back(k);
+  Layer add;
+  add.name = "add";
+  add.kind = LayerKind::Add;
+  add.inputs = {0, 1};
+  add.act = Act::PRelu;
+  add.alpha = {0.1f, 0.5f};
+  g.layers.push_back(add);
+  g.inputs = {0};
+  g.outputs = {{"add", 2}};
+  validate(g);
+  FloatTensor x{{1, 4, 4, 2}, std::vector<float>(32)};
+  for (size_t i = 0; i < 32; ++i) x.data[i] = float(int(i) - 16) / 10.0f;
+  const auto ref = run_fp32(g, {x});
+  CHECK(ref[2].data[0] == Approx((-1.6f + 0.25f) * 0.1f));
+  CHECK(ref[2].data[1] == Approx((-1.5f - 0.5f) * 0.5f));
+  Calibration cal;
+  add_calibration_run(cal, g, ref, 100.0);
+  const auto r = run_int(quantize(g, cal, QuantConfig{}), {x});
+  CHECK(sqnr_db(ref[2].data, r.values[2].dequantized()) > 30.0);
+}

@@ -21,39 +21,18 @@
 #include "apack/network/executor.hpp"
 #include "apack/network/tfjs.hpp"
 #include "apack/network/tfjs_import.hpp"
+#include "real_workloads.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace apack::network;
+using apack::test::TempDir;
 using Catch::Matchers::Contains;
 
 namespace {
 
 // ---- real models ----------------------------------------------------------------------------
-
-// Fetched on first use, as test_tfjs_real.cpp does; a missing model is a failure.
-std::string model_path(const std::string& name) {
-  const fs::path dir = fs::path(APACK_SOURCE_DIR) / "workloads-cache" / "models";
-  auto complete = [&] {
-    for (const char* m : {"posenet", "emotion", "blazeface"})
-      for (const char* ext : {".json", ".bin"})
-        if (!fs::exists(dir / (std::string(m) + ext))) return false;
-    return true;
-  };
-  static bool fetched = false;
-  if (!complete() && !fetched) {
-    fetched = true;
-    const std::string cmd =
-        "bash " + (fs::path(APACK_SOURCE_DIR) / "scripts" / "fetch_workloads.sh").string() +
-        " >/dev/null";
-    int rc = std::system(cmd.c_str());
-    INFO("fetch_workloads.sh exit status " << rc);
-  }
-  const fs::path p = dir / (name + ".json");
-  INFO("real model " << p.string() << " (run scripts/fetch_workloads.sh)");
-  REQUIRE(fs::exists(p));
-  return p.string();
-}
 
 const GraphOutput& output(const Graph& g, const std::string& name) {
   for (const GraphOutput& o : g.outputs)
@@ -91,20 +70,6 @@ int64_t synthesized_bias(const Graph& g, const TfjsModel& m) {
 }
 
 // ---- synthetic models -----------------------------------------------------------------------
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() /
-           ("apack_tfjs_import_" + std::to_string(rd()) + "_" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 std::string b64(const std::string& s) {
   static const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -261,7 +226,7 @@ std::vector<float> iota_values(size_t n, float start = 1.0f) {
 // ---- real models --------------------------------------------------------------------------
 
 TEST_CASE("import posenet: MobileNetV1 at 385x385, four heads", "[network][tfjs][import][real]") {
-  const TfjsModel m = load_tfjs_model(model_path("posenet"));
+  const TfjsModel m = load_tfjs_model(apack::test::model_json("posenet"));
   const Graph g = import_tfjs(m);
   CHECK(g.name == "posenet");
   CHECK(g.format == "tfjs");
@@ -319,7 +284,7 @@ TEST_CASE("import posenet: MobileNetV1 at 385x385, four heads", "[network][tfjs]
 
 TEST_CASE("import emotion: mini-Xception, 64x64 grey to 7 classes",
           "[network][tfjs][import][real]") {
-  const TfjsModel m = load_tfjs_model(model_path("emotion"));
+  const TfjsModel m = load_tfjs_model(apack::test::model_json("emotion"));
   const Graph g = import_tfjs(m);
   REQUIRE(g.inputs.size() == 1);
   // The signature's batch of -1 becomes 1.
@@ -370,7 +335,7 @@ TEST_CASE("import emotion: mini-Xception, 64x64 grey to 7 classes",
 
 TEST_CASE("import blazeface: BlazeBlocks, channel padding, reshaped heads",
           "[network][tfjs][import][real]") {
-  const TfjsModel m = load_tfjs_model(model_path("blazeface"));
+  const TfjsModel m = load_tfjs_model(apack::test::model_json("blazeface"));
   const Graph g = import_tfjs(m);
   REQUIRE(g.inputs.size() == 1);
   CHECK(g.layers[size_t(g.inputs[0])].shape == Shape{1, 256, 256, 3});
@@ -409,7 +374,7 @@ TEST_CASE("import blazeface: BlazeBlocks, channel padding, reshaped heads",
 
 TEST_CASE("load_tfjs_graph and unsupported_tfjs_ops on a real model",
           "[network][tfjs][import][real]") {
-  const std::string p = model_path("posenet");
+  const std::string p = apack::test::model_json("posenet");
   const Graph g = load_tfjs_graph(p);
   CHECK(g.source == p);
   CHECK(g.layers.size() == 32);
@@ -964,7 +929,7 @@ namespace {
 
 std::vector<float> photo_input(const std::string& file, const std::string& preset,
                                const std::optional<apack::image::Crop>& box = std::nullopt) {
-  model_path("posenet");  // fetches the workloads (photos included) when missing
+  apack::test::model_json("posenet");  // fetches the workloads (photos included) when missing
   const fs::path p = fs::path(APACK_SOURCE_DIR) / "workloads-cache" / "images" / file;
   INFO("photo " << p.string());
   REQUIRE(fs::exists(p));
@@ -994,7 +959,7 @@ TEST_CASE("imported blazeface finds the faces the README lists", "[network][tfjs
   // (coffee 0.29, rocket 0.34, chelsea 0.83). The imported graph itself matches an independent
   // float64 TF-semantics reference to ~1e-6 relative, so the check is the face / no-face decision
   // with a loose tolerance on the score.
-  const Graph g = load_tfjs_graph(model_path("blazeface"));
+  const Graph g = load_tfjs_graph(apack::test::model_json("blazeface"));
   const std::map<std::string, double> expected = {{"astronaut.png", 0.88},
                                                   {"grace_hopper.jpg", 0.88},
                                                   {"chelsea.png", 0.87},
@@ -1011,7 +976,7 @@ TEST_CASE("imported blazeface finds the faces the README lists", "[network][tfjs
 
 TEST_CASE("imported posenet puts the astronaut's nose and eyes inside her face",
           "[network][tfjs][import][real]") {
-  const Graph g = load_tfjs_graph(model_path("posenet"));
+  const Graph g = load_tfjs_graph(apack::test::model_json("posenet"));
   const std::vector<float> x = photo_input("astronaut.png", "posenet");
   const Layer& in = g.layers[size_t(g.inputs.at(0))];
   const std::vector<FloatTensor> v = run_fp32(g, {FloatTensor{in.shape, x}});
@@ -1035,7 +1000,7 @@ TEST_CASE("imported posenet puts the astronaut's nose and eyes inside her face",
 }
 
 TEST_CASE("imported emotion classifies real face crops", "[network][tfjs][import][real]") {
-  const Graph g = load_tfjs_graph(model_path("emotion"));
+  const Graph g = load_tfjs_graph(apack::test::model_json("emotion"));
   const char* classes[] = {"angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"};
   const std::map<std::string, apack::image::Crop> faces = {
       {"astronaut.png", {150, 50, 150, 150}}, {"grace_hopper.jpg", {150, 110, 230, 230}}};

@@ -8,36 +8,12 @@
 #include <string>
 
 #include "apack/network/tfjs.hpp"
+#include "real_workloads.hpp"
 
 namespace fs = std::filesystem;
 using namespace apack::network;
 
 namespace {
-
-// The models, fetched on first use. A missing model is a failure, not a skip: these tests are
-// the proof that the loader reads the real files.
-std::string model_path(const std::string& name) {
-  const fs::path dir = fs::path(APACK_SOURCE_DIR) / "workloads-cache" / "models";
-  auto complete = [&] {
-    for (const char* m : {"posenet", "emotion", "blazeface"})
-      for (const char* ext : {".json", ".bin"})
-        if (!fs::exists(dir / (std::string(m) + ext))) return false;
-    return true;
-  };
-  static bool fetched = false;
-  if (!complete() && !fetched) {
-    fetched = true;
-    const std::string cmd =
-        "bash " + (fs::path(APACK_SOURCE_DIR) / "scripts" / "fetch_workloads.sh").string() +
-        " >/dev/null";
-    int rc = std::system(cmd.c_str());
-    INFO("fetch_workloads.sh exit status " << rc);
-  }
-  const fs::path p = dir / (name + ".json");
-  INFO("real model " << p.string() << " (run scripts/fetch_workloads.sh)");
-  REQUIRE(fs::exists(p));
-  return p.string();
-}
 
 std::set<std::string> op_set(const TfjsModel& m) {
   std::set<std::string> ops;
@@ -62,7 +38,7 @@ void require_params_near(const TfjsModel& m, double millions) {
 }  // namespace
 
 TEST_CASE("posenet: MobileNetV1 graph, weights and signature", "[network][tfjs][real]") {
-  const TfjsModel m = load_tfjs_model(model_path("posenet"));
+  const TfjsModel m = load_tfjs_model(apack::test::model_json("posenet"));
   CHECK(m.format == "graph-model");
   CHECK(m.nodes.size() == 94);
   CHECK(op_set(m) == std::set<std::string>{"Placeholder", "Const", "_FusedConv2D",
@@ -130,7 +106,7 @@ TEST_CASE("posenet: MobileNetV1 graph, weights and signature", "[network][tfjs][
 
 TEST_CASE("emotion: mini-Xception graph, signature in userDefinedMetadata",
           "[network][tfjs][real]") {
-  const TfjsModel m = load_tfjs_model(model_path("emotion"));
+  const TfjsModel m = load_tfjs_model(apack::test::model_json("emotion"));
   CHECK(m.nodes.size() == 45);
   CHECK(op_set(m) == std::set<std::string>{"Placeholder", "Const", "Identity", "_FusedConv2D",
                                            "DepthwiseConv2dNative", "MaxPool", "AddV2", "Relu",
@@ -163,7 +139,7 @@ TEST_CASE("emotion: mini-Xception graph, signature in userDefinedMetadata",
 }
 
 TEST_CASE("blazeface: int32 shapes and channel paddings", "[network][tfjs][real]") {
-  const TfjsModel m = load_tfjs_model(model_path("blazeface"));
+  const TfjsModel m = load_tfjs_model(apack::test::model_json("blazeface"));
   CHECK(m.nodes.size() == 257);
   CHECK(op_set(m) == std::set<std::string>{"Placeholder", "Const", "Identity", "_FusedConv2D",
                                            "DepthwiseConv2dNative", "AddV2", "Relu", "MaxPool",
@@ -201,7 +177,7 @@ TEST_CASE("blazeface: int32 shapes and channel paddings", "[network][tfjs][real]
 }
 
 TEST_CASE("op coverage lists every node once", "[network][tfjs][real]") {
-  const TfjsModel m = load_tfjs_model(model_path("blazeface"));
+  const TfjsModel m = load_tfjs_model(apack::test::model_json("blazeface"));
   size_t total = 0;
   for (const OpUsage& u : op_coverage(m)) {
     CHECK(u.nodes.size() == u.count);

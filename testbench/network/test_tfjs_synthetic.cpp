@@ -13,40 +13,17 @@
 
 #include "apack/error.hpp"
 #include "apack/network/tfjs.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using apack::network::load_tfjs_model;
 using apack::network::StoredAs;
 using apack::network::TfjsModel;
+using apack::test::TempDir;
 using Catch::Matchers::Contains;
 
 namespace {
-
-// A fresh directory per test so parallel ctest runs never share files.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::random_device rd;
-    path = fs::temp_directory_path() /
-           ("apack_net_test_" + std::to_string(rd()) + "_" + std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::vector<uint8_t>& bytes) const {
-    const fs::path p = path / name;
-    std::ofstream f(p, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-    return p.string();
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    return write(name, std::vector<uint8_t>(text.begin(), text.end()));
-  }
-};
 
 void put_f32(std::vector<uint8_t>& b, float v) {
   uint32_t u;

@@ -1,8 +1,6 @@
 // Layer traces: what dump_traces writes is what load_trace reads, a minimal hand-written trace
 // (the "bring your own" case) is accepted, and inconsistent ones are refused naming the file,
 // the layer and the key.
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -13,24 +11,13 @@
 #include "apack/network/executor.hpp"
 #include "apack/network/quantize.hpp"
 #include "apack/network/trace.hpp"
+#include "temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using namespace apack::network;
+using apack::test::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    path = fs::temp_directory_path() / ("apack-trace-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(std::random_device{}()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 Graph two_convs() {
   Graph g;

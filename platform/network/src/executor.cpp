@@ -98,24 +98,7 @@ FloatTensor run_layer(const Graph& g, const Layer& l, const std::vector<FloatTen
       const float* b = in(1).data.data();
       const LayerKind k = l.kind;
       broadcast_each(in(0).shape, in(1).shape, l.shape, [&](int64_t i, int64_t ia, int64_t ib) {
-        float x = a[ia], y = b[ib], r;
-        switch (k) {
-          case LayerKind::Add:
-            r = x + y;
-            break;
-          case LayerKind::Sub:
-            r = x - y;
-            break;
-          case LayerKind::Mul:
-            r = x * y;
-            break;
-          case LayerKind::Maximum:
-            r = std::max(x, y);
-            break;
-          default:
-            r = std::min(x, y);
-            break;
-        }
+        const float r = elementwise_op(k, a[ia], b[ib]);
         out.data[size_t(i)] = r;
       });
       activate_all(l, out);

@@ -80,24 +80,7 @@ void elementwise(const Layer& l, const QuantLayer& ql, const IntTensor& a, const
   const int64_t C = l.shape.empty() ? 1 : l.shape.back();
   broadcast_each(a.shape, b.shape, l.shape, [&](int64_t i, int64_t ia, int64_t ib) {
     const int64_t x = int64_t(a.data[size_t(ia)]) * fa, y = int64_t(b.data[size_t(ib)]) * fb;
-    int64_t v;
-    switch (k) {
-      case LayerKind::Add:
-        v = x + y;
-        break;
-      case LayerKind::Sub:
-        v = x - y;
-        break;
-      case LayerKind::Mul:
-        v = x * y;
-        break;
-      case LayerKind::Maximum:
-        v = std::max(x, y);
-        break;
-      default:
-        v = std::min(x, y);
-        break;
-    }
+    const int64_t v = elementwise_op(k, x, y);
     int64_t q = r.apply(v);
     if (prelu && q < 0) {
       // Slope applied on the output grid: round(q * alpha) with the alpha as a requantizer.

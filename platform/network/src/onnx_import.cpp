@@ -1160,24 +1160,7 @@ void Importer::op_binary(LayerKind kind, bool div) {
     for_each_index(out, [&](const std::vector<int64_t>& idx) {
       const double x = ta.v[broadcast_index(ta.dims, out, idx)];
       const double y = tb.v[broadcast_index(tb.dims, out, idx)];
-      double r = 0;
-      switch (kind) {
-        case LayerKind::Add:
-          r = x + y;
-          break;
-        case LayerKind::Sub:
-          r = x - y;
-          break;
-        case LayerKind::Mul:
-          r = div ? (t.integer ? std::trunc(x / y) : x / y) : x * y;
-          break;
-        case LayerKind::Maximum:
-          r = std::max(x, y);
-          break;
-        default:
-          r = std::min(x, y);
-          break;
-      }
+      const double r = div ? (t.integer ? std::trunc(x / y) : x / y) : elementwise_op(kind, x, y);
       t.v[k++] = r;
     });
     return bind_const(out_name(), std::move(t));

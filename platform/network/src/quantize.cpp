@@ -272,6 +272,7 @@ QuantizedGraph quantize(const Graph& g, const Calibration& cal, const QuantConfi
         ql.requant = {Requant::from_real(in_q(0).scale * in_q(1).scale / s_out)};
         set_bounds(g, l, ql);
         break;
+
       case LayerKind::Concat:
         for (size_t k = 0; k < l.inputs.size(); ++k)
           ql.requant.push_back(Requant::from_real(in_q(k).scale / s_out));
@@ -301,6 +302,9 @@ QuantizedGraph quantize(const Graph& g, const Calibration& cal, const QuantConfi
         break;
       }
     }
+    // A PReLU fused into an element-wise layer scales negative outputs on the output grid.
+    if (l.act == Act::PRelu && !l.has_weights() && l.kind != LayerKind::Activation)
+      for (float a : l.alpha) ql.requant_neg.push_back(Requant::from_real(a));
   }
   return qg;
 }

@@ -124,6 +124,23 @@ void validate(Graph& graph);
 // Output shape of one layer from its inputs' shapes (used by importers and validate()).
 Shape infer_shape(const Graph& graph, const Layer& layer);
 
+// The operation of an Add/Sub/Mul/Maximum/Minimum layer on two values (any arithmetic type).
+template <typename T>
+T elementwise_op(LayerKind kind, T x, T y) {
+  switch (kind) {
+    case LayerKind::Add:
+      return x + y;
+    case LayerKind::Sub:
+      return x - y;
+    case LayerKind::Mul:
+      return x * y;
+    case LayerKind::Maximum:
+      return x > y ? x : y;
+    default:
+      return x < y ? x : y;  // Minimum
+  }
+}
+
 // TF's SAME padding for one spatial dimension: total = max((ceil(in/stride)-1)*stride +
 // (k-1)*dilation + 1 - in, 0), split with the smaller half first.
 void same_padding(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, int64_t& before,
