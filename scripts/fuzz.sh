@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # fuzz.sh BUILD_DIR SECONDS - run every libFuzzer target of a -DAPACK_FUZZ=ON build for SECONDS,
 # seeded from the repository's test data (containers are made with the build's own apack
-# binary when it has one). Fails if any target finds a crash, leak, hang or sanitizer report.
+# binary when it has one); the platform's targets (platform/fuzz/) are seeded from
+# platform/fuzz/corpus/TARGET/ and use platform/fuzz/TARGET.dict. Fails if any target finds a
+# crash, leak, hang or sanitizer report.
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:?usage: fuzz.sh BUILD_DIR SECONDS}
@@ -28,18 +30,26 @@ if [[ -x $apack ]]; then
   done
 fi
 
+# Targets that need files (fuzz_onnx) make their folder under TMPDIR: inside $work, so even a
+# crashed run leaves nothing behind.
+mkdir -p "$work/tmp"
 status=0
-for target in "$build"/codec/fuzz_*; do
+for target in "$build"/codec/fuzz_* "$build"/platform/fuzz/fuzz_*; do
   [[ -x $target ]] || continue
   name=$(basename "$target")
   corpus="$work/corpus-$name"
   mkdir -p "$corpus"
   case $name in
     fuzz_container) seeds="$work/container" ;;
-    *) seeds="$work/npy" ;;
+    fuzz_npy | fuzz_compare) seeds="$work/npy" ;;
+    *) seeds="$repo_root/platform/fuzz/corpus/$name" ;;
   esac
-  if "$target" "$corpus" "$seeds" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-      -print_final_stats=1 >"$work/$name.log" 2>&1; then
+  options=()
+  dict="$repo_root/platform/fuzz/$name.dict"
+  [[ -f $dict ]] && options+=(-dict="$dict")
+  if TMPDIR="$work/tmp" "$target" "$corpus" "$seeds" -max_total_time="$seconds" \
+      -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 "${options[@]}" \
+      >"$work/$name.log" 2>&1; then
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$name.log" | grep -o '[0-9]*$' || echo "?")
     echo "fuzz: $name: ok, $runs executions in ${seconds}s"
   else

@@ -159,14 +159,18 @@ bool jpeg_decode_into(jpeg_decompress_struct& cinfo, JpegErrors& err, const uint
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, bytes, static_cast<unsigned long>(size));
   jpeg_read_header(&cinfo, TRUE);
+  // Before jpeg_start_decompress: for a progressive file it sets up coefficient buffers for the
+  // whole image and reads every scan, which for a header claiming 65000 x 65000 pixels takes
+  // seconds even when the file is a few hundred bytes. (No scaling is asked for, so the output
+  // has the image's size.)
+  if (uint64_t(cinfo.image_width) * cinfo.image_height > kMaxPixels) {
+    too_large = true;
+    return false;
+  }
   // libjpeg converts grey and YCbCr to RGB itself; CMYK/YCCK it refuses, which lands in the
   // error handler as "Unsupported color conversion request".
   cinfo.out_color_space = JCS_RGB;
   jpeg_start_decompress(&cinfo);
-  if (uint64_t(cinfo.output_width) * cinfo.output_height > kMaxPixels) {
-    too_large = true;
-    return false;
-  }
   if (cinfo.output_components != 3) {
     std::snprintf(err.message, sizeof err.message, "%d output components, expected 3",
                   cinfo.output_components);

@@ -137,6 +137,25 @@ float half_to_float(uint16_t h) {
   return f;
 }
 
+// Sizes no real model reaches. Larger ones (an input of 2^62 rows, a stride of 2^40, a pad of
+// 2^50, a constant of size 0 x 2^62) are refused before shape arithmetic, which would overflow
+// int64, or allocation depends on them.
+constexpr int64_t kMaxSize = int64_t(1) << 31;      // a dimension, kernel, stride, dilation, pad
+constexpr int64_t kMaxElements = int64_t(1) << 31;  // values of a runtime tensor or weight tensor
+constexpr int64_t kMaxStored = int64_t(1) << 40;    // values of a constant stored in the file
+constexpr int64_t kMaxFolded = int64_t(1) << 27;    // values of a constant computed at import
+
+// The product of the non-zero sizes of `s` (its element count when none is 0), or -1 when a
+// size is negative or the product exceeds `limit`.
+int64_t size_product(const Shape& s, int64_t limit) {
+  int64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0 || (d > 0 && n > limit / d)) return -1;
+    if (d > 0) n *= d;
+  }
+  return n;
+}
+
 Shape broadcast_shapes(const Shape& a, const Shape& b, bool* ok) {
   const size_t rank = std::max(a.size(), b.size());
   Shape out(rank);
@@ -365,11 +384,42 @@ class Importer {
   }
   int add_layer(Layer l) {
     if (layer_names_.count(l.name)) l.name = unique_name(l.name);
+    check_sizes(l);
     l.shape = infer_shape(g_, l);
+    if (size_product(l.shape, kMaxElements) < 0)
+      fail("the output " + shape_str(l.shape) + " has more than 2^31 values");
     layer_names_.insert(l.name);
     g_.layers.push_back(std::move(l));
     layer_uses_.push_back(0);
     return int(g_.layers.size()) - 1;
+  }
+  // Every size of a new layer within kMaxSize / kMaxElements before infer_shape computes with
+  // them (its inputs' shapes were checked when they were added).
+  void check_sizes(const Layer& l) const {
+    auto too_large = [&](const std::string& what) {
+      fail(what + " is too large (more than 2^31)");
+    };
+    for (int64_t v : {l.out_channels, l.kernel_h, l.kernel_w, l.groups, l.stride_h, l.stride_w,
+                      l.dilation_h, l.dilation_w, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right})
+      if (v > kMaxSize) too_large("a filter count, kernel size, stride, dilation or padding");
+    for (int64_t v : l.pads)
+      if (v > kMaxSize) too_large("a padding");
+    if (int64_t(l.weights.size()) > kMaxElements) too_large("the weight count");
+    bool known = true;
+    for (int64_t d : l.shape) known = known && d > 0;
+    if (known && size_product(l.shape, kMaxElements) < 0)
+      too_large("the shape " + shape_str(l.shape));
+  }
+  // Attribute or constant sizes that feed the shape rules: none above kMaxSize.
+  void check_attr_sizes(const std::vector<int64_t>& v, const std::string& what) const {
+    for (int64_t x : v)
+      if (x > kMaxSize) fail(what + " holds " + std::to_string(x) + ", more than 2^31");
+  }
+  // A constant computed at import (folding) of shape `dims`: at most kMaxFolded values.
+  void check_folded(const Shape& dims) const {
+    if (size_product(dims, kMaxFolded) < 0)
+      fail("the constant computed here, of shape " + shape_str(dims) +
+           ", would hold more than 2^27 values");
   }
   // Binds ONNX tensor `name` to layer `idx`, whose IR shape must be the IR form of `onnx`.
   void bind(const std::string& name, int idx, const Shape& onnx, std::vector<int64_t> perm = {}) {
@@ -528,11 +578,10 @@ Tensor Importer::decode(const onnx::TensorProto& t, const std::string& name) con
   const std::string what = "tensor " + quote(name);
   Tensor out;
   int64_t n = 1;
-  for (int64_t d : t.dims()) {
-    if (d < 0 || (d > 0 && n > (int64_t{1} << 40) / d)) fail(what + " has a bad shape");
-    out.dims.push_back(d);
-    n *= d;
-  }
+  for (int64_t d : t.dims()) out.dims.push_back(d);
+  // The non-zero sizes too: an empty tensor of 0 x 2^62 would overflow later shape arithmetic.
+  if (size_product(out.dims, kMaxStored) < 0) fail(what + " has a bad shape");
+  for (int64_t d : out.dims) n *= d;
   const int type = t.data_type();
   size_t esize = 0;
   switch (type) {
@@ -586,7 +635,8 @@ Tensor Importer::decode(const onnx::TensorProto& t, const std::string& name) con
     const int64_t want = length >= 0 ? length : n * int64_t(esize);
     std::error_code ec;
     const uintmax_t have = fs::file_size(file, ec);
-    if (ec || offset < 0 || want != n * int64_t(esize) || uintmax_t(offset + want) > have)
+    if (ec || offset < 0 || want != n * int64_t(esize) || uintmax_t(offset) > have ||
+        uintmax_t(want) > have - uintmax_t(offset))
       fail(what + ": its external data (" + std::to_string(want) + " bytes at offset " +
            std::to_string(offset) + " for " + std::to_string(n) + " elements) is not in " +
            file.string() + " (" + (ec ? std::string("unreadable") : std::to_string(have)) +
@@ -707,6 +757,7 @@ void Importer::resolve_pads(Layer& l, const Shape& in, bool pool) {
     if (p.size() != 4) fail("pads has " + std::to_string(p.size()) + " values, expected 4");
     for (int64_t v : p)
       if (v < 0) fail("negative pads are not supported");
+    check_attr_sizes(p, "pads");
     l.pad_top = p[0];
     l.pad_left = p[1];
     l.pad_bottom = p[2];
@@ -772,6 +823,9 @@ void Importer::op_input(const onnx::ValueInfoProto& vi, size_t index) {
          "; the platform runs batch 1 (first dimension 1)");
   for (int64_t d : shape)
     if (d <= 0) fail("graph input " + quote(name) + " has shape " + shape_str(shape));
+  if (size_product(shape, kMaxElements) < 0)
+    fail("graph input " + quote(name) + " has shape " + shape_str(shape) +
+         ", more than 2^31 values");
   Layer l;
   l.kind = LayerKind::Input;
   l.name = name;
@@ -786,6 +840,9 @@ void Importer::op_conv() {
   const Tensor w = const_input(1, "weights");
   if (w.dims.size() != 4)
     fail("weights have shape " + shape_str(w.dims) + "; only 2-D convolutions are supported");
+  if (w.v.empty() || int64_t(w.v.size()) > kMaxElements)
+    fail("weights of shape " + shape_str(w.dims) +
+         (w.v.empty() ? " hold no values" : " hold more than 2^31 values"));
   const int64_t M = w.dims[0], Cg = w.dims[1], kH = w.dims[2], kW = w.dims[3];
   const int64_t C = x.onnx[1];
   const int64_t group = attr_int("group", 1);
@@ -800,6 +857,8 @@ void Importer::op_conv() {
   if (strides.size() != 2 || dil.size() != 2) fail("strides and dilations need 2 values");
   for (int k = 0; k < 2; ++k)
     if (strides[size_t(k)] < 1 || dil[size_t(k)] < 1) fail("strides and dilations must be >= 1");
+  check_attr_sizes(strides, "strides");
+  check_attr_sizes(dil, "dilations");
 
   Layer l;
   l.kind = LayerKind::Conv;
@@ -868,6 +927,9 @@ void Importer::op_gemm(bool matmul) {
     fail("input B has shape " + shape_str(b.dims) + ", which does not fit A " + shape_str(a.onnx) +
          (transB ? " with transB" : ""));
   const int64_t N = b.dims[transB ? 0 : 1];
+  if (b.v.empty() || int64_t(b.v.size()) > kMaxElements)
+    fail("input B of shape " + shape_str(b.dims) +
+         (b.v.empty() ? " holds no values" : " holds more than 2^31 values"));
   Layer l;
   l.kind = LayerKind::FullyConnected;
   l.inputs = {a.layer};
@@ -1088,6 +1150,8 @@ void Importer::op_pool(bool max) {
   if (strides.size() != 2 || strides[0] < 1 || strides[1] < 1) fail("strides needs 2 values >= 1");
   const auto dil = attr_ints("dilations", {1, 1});
   if (dil.size() != 2 || dil[0] != 1 || dil[1] != 1) fail("dilated pooling is not supported");
+  check_attr_sizes(ks, "kernel_shape");
+  check_attr_sizes(strides, "strides");
   Layer l;
   l.kind = max ? LayerKind::MaxPool : LayerKind::AvgPool;
   l.inputs = {x.layer};
@@ -1152,6 +1216,7 @@ void Importer::op_binary(LayerKind kind, bool div) {
 
   if (a.is_const && b.is_const) {  // folded
     const Tensor ta = tensor_of(a), tb = tensor_of(b);
+    check_folded(out);
     Tensor t;
     t.dims = out;
     t.integer = ta.integer && tb.integer;
@@ -1245,6 +1310,7 @@ void Importer::op_concat() {
     out[size_t(axis)] += s[size_t(axis)];
   }
   if (all_const) {
+    check_folded(out);
     Tensor t;
     t.dims = out;
     t.integer = true;
@@ -1284,7 +1350,7 @@ void Importer::op_concat() {
 
 // Output of shape `target` (ONNX) holding x's elements in order.
 void Importer::reshape_to(const Value& x, Shape target) {
-  if (element_count(target) != element_count(x.onnx))
+  if (size_product(target, kMaxStored) < 0 || element_count(target) != element_count(x.onnx))
     fail("cannot reshape " + shape_str(x.onnx) + " to " + shape_str(target));
   if (x.is_const) {
     Tensor t = tensor_of(x);
@@ -1356,6 +1422,7 @@ void Importer::op_reshape_family() {
       } else if (d <= 0) {
         fail("shape holds " + std::to_string(d) + "; empty tensors are not supported");
       } else {
+        if (known > kMaxStored / d) fail("shape " + shape_str(spec) + " is too large");
         known *= d;
       }
       target.push_back(d);
@@ -1412,6 +1479,7 @@ void Importer::op_pad() {
     }
     if (has_input(3)) fail("the axes input is not supported");
   }
+  check_attr_sizes(pads, "pads");
   const size_t r = x.onnx.size();
   if (pads.size() != 2 * r)
     fail("pads has " + std::to_string(pads.size()) + " values for a rank-" + std::to_string(r) +
@@ -1489,6 +1557,7 @@ void Importer::op_gather() {
   for (int64_t d = 0; d < axis; ++d) t.dims.push_back(data.dims[size_t(d)]);
   t.dims.insert(t.dims.end(), idx.dims.begin(), idx.dims.end());
   for (int64_t d = axis + 1; d < r; ++d) t.dims.push_back(data.dims[size_t(d)]);
+  check_folded(t.dims);
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < axis; ++d) outer *= data.dims[size_t(d)];
   for (int64_t d = axis + 1; d < r; ++d) inner *= data.dims[size_t(d)];
@@ -1622,6 +1691,8 @@ Graph Importer::run() {
     v.onnx.assign(t.dims().begin(), t.dims().end());
     for (int64_t d : v.onnx)
       if (d < 0) fail("initializer " + quote(t.name()) + " has a negative dimension");
+    if (size_product(v.onnx, kMaxStored) < 0)
+      fail("initializer " + quote(t.name()) + " has a shape of more than 2^40 values");
     values_[t.name()] = std::move(v);
     init_names.insert(t.name());
   }

@@ -256,7 +256,7 @@ void decode_weight(ManifestEntry& e, const uint8_t* p) {
 
 // One weight group: its shards are one byte stream holding its tensors back to back.
 void load_group(const json& group, size_t group_index, const fs::path& dir, const std::string& file,
-                std::map<std::string, Tensor>& out) {
+                const ShardReader& read_shard, std::map<std::string, Tensor>& out) {
   const std::string gname = "weight group " + std::to_string(group_index);
   std::vector<ManifestEntry> entries;
   if (group.contains("weights"))
@@ -282,9 +282,8 @@ void load_group(const json& group, size_t group_index, const fs::path& dir, cons
     fail(file, gname + " lists no shard files but holds " + std::to_string(need) + " bytes");
   for (size_t s = 0; s < shard_paths.size(); ++s) {
     const std::string shard = (dir / shard_paths[s]).string();
-    bool ok = false;
-    std::vector<uint8_t> bytes = read_all(shard, &ok);
-    if (!ok) {
+    std::vector<uint8_t> bytes;
+    if (!read_shard(shard, bytes)) {
       const size_t k = tensor_at(stream.size());
       const std::string holds = k < entries.size() ? entries[k].tensor.name : std::string();
       throw FormatError("weight shard " + quote(shard) + " (shard " + std::to_string(s + 1) +
@@ -297,10 +296,11 @@ void load_group(const json& group, size_t group_index, const fs::path& dir, cons
     // A shard that ends short is only detectable at the end, but an overfull stream already
     // tells which shard carries the extra bytes.
     if (before <= need && stream.size() > need && s + 1 < shard_paths.size()) {
-      throw FormatError("weight shard " + quote(shard) + " of " + gname + " in " + file +
-                        " carries " + std::to_string(stream.size() - need) +
-                        " bytes after the last tensor " + quote(entries.back().tensor.name) +
-                        " while more shards follow");
+      throw FormatError(
+          "weight shard " + quote(shard) + " of " + gname + " in " + file + " carries " +
+          std::to_string(stream.size() - need) + " bytes after the last tensor " +
+          quote(entries.empty() ? std::string("(none)") : entries.back().tensor.name) +
+          " while more shards follow");
     }
   }
   const std::string last_shard =
@@ -538,15 +538,28 @@ float half_to_float(uint16_t h) {
 }
 
 TfjsModel load_tfjs_model(const std::string& model_json_path) {
-  const std::string& file = model_json_path;
   bool ok = false;
-  std::vector<uint8_t> text = read_all(file, &ok);
-  if (!ok) throw Error(file + ": cannot read the model file");
+  std::vector<uint8_t> text = read_all(model_json_path, &ok);
+  if (!ok) throw Error(model_json_path + ": cannot read the model file");
+  return parse_tfjs_model(text.data(), text.size(), model_json_path,
+                          [](const std::string& shard, std::vector<uint8_t>& bytes) {
+                            bool read = false;
+                            bytes = read_all(shard, &read);
+                            return read;
+                          });
+}
+
+TfjsModel parse_tfjs_model(const uint8_t* model_json, size_t size, const std::string& path,
+                           const ShardReader& read_shard) {
+  const std::string& file = path;
   json doc;
   try {
-    doc = json::parse(text.begin(), text.end());
+    doc = json::parse(model_json, model_json + size);
   } catch (const json::parse_error& e) {
     fail(file, "malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
+  } catch (const json::exception& e) {
+    // Well-formed but unreadable, e.g. a number too large for a double (out_of_range.406).
+    fail(file, std::string("malformed JSON: ") + e.what());
   }
 
   TfjsModel m;
@@ -609,7 +622,7 @@ TfjsModel load_tfjs_model(const std::string& model_json_path) {
     if (doc.contains("weightsManifest")) {
       size_t g = 0;
       for (const json& group : doc.at("weightsManifest"))
-        load_group(group, g++, dir, file, m.weights);
+        load_group(group, g++, dir, file, read_shard, m.weights);
     }
     for (const Node& n : m.nodes) {
       if (n.op != "Const") continue;

@@ -51,6 +51,21 @@ bool starts_with(const std::string& s, const std::string& prefix) {
   return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
+// Sizes no real model reaches. Larger ones (a Placeholder of 2^62 rows, a dilation of 2^62) are
+// refused before the shape rules multiply them, which would overflow int64.
+constexpr int64_t kMaxSize = int64_t(1) << 31;      // a dimension, kernel, stride, dilation, pad
+constexpr int64_t kMaxElements = int64_t(1) << 31;  // values of one tensor
+
+// The element count of a shape of non-negative sizes, or -1 when it exceeds kMaxElements.
+int64_t bounded_count(const std::vector<int64_t>& s) {
+  int64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0 || (d > 0 && n > kMaxElements / d)) return -1;
+    n *= d;
+  }
+  return n;
+}
+
 // A Minimum/Maximum pair with scalar constants that clips its input to [lo, hi].
 struct ClipPair {
   std::string first;  // the node applied first (consumes the clipped value's producer)
@@ -283,15 +298,45 @@ class Importer {
   }
 
   int add(Layer l) {
+    check_sizes(l);
     g_.layers.push_back(std::move(l));
     Layer& b = g_.layers.back();
     b.shape = infer_shape(g_, b);
+    if (bounded_count(b.shape) < 0)
+      throw FormatError(m_.path + ": node " + quote(b.name) + ": its output " + shape_str(b.shape) +
+                        " has more than 2^31 values");
     const int idx = int(g_.layers.size() - 1);
     value_[b.name] = idx;
     return idx;
   }
 
   const Shape& shape_of(int layer) const { return g_.layers[size_t(layer)].shape; }
+
+  // Every size of a new layer within kMaxSize / kMaxElements before infer_shape computes with
+  // them (its inputs' shapes were checked when they were added).
+  void check_sizes(const Layer& l) const {
+    auto too_large = [&](const std::string& what) {
+      throw FormatError(m_.path + ": node " + quote(l.name) + ": " + what +
+                        " is too large (more than 2^31)");
+    };
+    for (int64_t v : {l.out_channels, l.kernel_h, l.kernel_w, l.groups, l.stride_h, l.stride_w,
+                      l.dilation_h, l.dilation_w, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right})
+      if (v > kMaxSize) too_large("a filter count, kernel size, stride, dilation or padding");
+    for (int64_t v : l.pads)
+      if (v > kMaxSize) too_large("a padding");
+    if (int64_t(l.weights.size()) > kMaxElements) too_large("the weight count");
+    bool known = true;
+    for (int64_t d : l.shape) known = known && d > 0;
+    if (known && bounded_count(l.shape) < 0) too_large("the shape " + shape_str(l.shape));
+  }
+
+  // A filter or weight matrix: values to read (a tensor with a 0 dimension may claim any other
+  // size, from which the layer would size its bias) and no more than kMaxElements.
+  void check_weight_count(const Node& n, const Tensor& w, const char* what) const {
+    if (w.f32.empty() || int64_t(w.f32.size()) > kMaxElements)
+      fail(n, std::string(what) + " of shape " + dims_str(w.shape) +
+                  (w.f32.empty() ? " holds no values" : " has more than 2^31 values"));
+  }
 
   // The layer holding the value of a data input; constants become Const layers (once each).
   int operand(const Node& user, size_t i) {
@@ -390,8 +435,10 @@ class Importer {
   std::pair<int64_t, int64_t> hw_attr(const Node& n, const std::string& key) const {
     if (!n.has_attr(key)) return {1, 1};
     const std::vector<int64_t> v = n.get_ints(key);
-    if (v.size() != 4 || v[0] != 1 || v[3] != 1 || v[1] < 1 || v[2] < 1)
-      fail(n, key + " " + ints_str(v) + " is not supported (expected [1, h, w, 1])");
+    if (v.size() != 4 || v[0] != 1 || v[3] != 1 || v[1] < 1 || v[2] < 1 || v[1] > kMaxSize ||
+        v[2] > kMaxSize)
+      fail(n, key + " " + ints_str(v) + " is not supported (expected [1, h, w, 1], h and w " +
+                  "from 1 to 2^31)");
     return {v[1], v[2]};
   }
 
@@ -407,7 +454,7 @@ class Importer {
     } else if (pad == "EXPLICIT") {
       const std::vector<int64_t> p = n.get_ints("explicit_paddings");
       bool ok = p.size() == 8 && p[0] == 0 && p[1] == 0 && p[6] == 0 && p[7] == 0;
-      for (int64_t v : p) ok = ok && v >= 0;
+      for (int64_t v : p) ok = ok && v >= 0 && v <= kMaxSize;
       if (!ok)
         fail(n, "explicit_paddings " + ints_str(p) +
                     " are not supported (8 non-negative values, none on N or C)");
@@ -580,6 +627,7 @@ class Importer {
     const Shape in = shape_of(x);
     const Tensor& w = const_float(n, 1, "filter");
     if (w.shape.size() != 4) fail(n, "filter of shape " + dims_str(w.shape) + " is not HWIO");
+    check_weight_count(n, w, "filter");
     const int64_t kh = w.shape[0], kw = w.shape[1], ci = w.shape[2], f = w.shape[3];
     Layer l = make(n, LayerKind::Conv, {x});
     l.kernel_h = kh;
@@ -612,6 +660,7 @@ class Importer {
     const Shape in = shape_of(x);
     const Tensor& w = const_float(n, 1, "filter");
     if (w.shape.size() != 4) fail(n, "filter of shape " + dims_str(w.shape) + " is not HWCM");
+    check_weight_count(n, w, "filter");
     const int64_t kh = w.shape[0], kw = w.shape[1], c = w.shape[2], mult = w.shape[3];
     Layer l = make(n, LayerKind::Conv, {x});
     l.kernel_h = kh;
@@ -648,6 +697,7 @@ class Importer {
       fail(n, "input " + shape_str(in) + (ta ? " (transposed)" : "") +
                   " is not one row (a batch-1 [1, C] matrix)");
     if (w.shape.size() != 2) fail(n, "weight matrix of shape " + dims_str(w.shape));
+    check_weight_count(n, w, "weight matrix");
     const int64_t c = ta ? in[0] : in[1];
     const int64_t wc = tb ? w.shape[1] : w.shape[0], f = tb ? w.shape[0] : w.shape[1];
     if (wc != c)
@@ -884,6 +934,8 @@ class Importer {
         } else if (out[d] < 0 || (out[d] == -1 && unknown >= 0)) {
           fail(n, "target shape " + ints_str(out) + " is not supported");
         } else {
+          if (out[d] > 0 && known > kMaxElements / out[d])
+            fail(n, "target shape " + ints_str(out) + " has more than 2^31 values");
           known *= out[d];
         }
       }

@@ -52,6 +52,22 @@ std::vector<uint8_t> int_npy_bytes(const IntTensor& t) {
 
 namespace {
 
+// A trace names sizes (shapes, kernel, pads, filters...) before its files are read. Larger
+// values than these cannot describe a real layer, and products of them would overflow int64 in
+// the shape rules; they are refused before any arithmetic or allocation depends on them.
+constexpr int64_t kMaxSize = int64_t(1) << 31;      // any one dimension, stride, pad, count
+constexpr int64_t kMaxElements = int64_t(1) << 31;  // values of any one tensor
+
+// The element count of a shape of non-negative sizes, or -1 when it exceeds kMaxElements.
+int64_t bounded_count(const Shape& s) {
+  int64_t n = 1;
+  for (int64_t d : s) {
+    if (d < 0 || (d > 0 && n > kMaxElements / d)) return -1;
+    n *= d;
+  }
+  return n;
+}
+
 std::vector<uint8_t> read_file_bytes(const std::string& path, const char* what) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw Error(path + ": cannot open the " + what + ": " + std::strerror(errno));
@@ -71,6 +87,9 @@ IntTensor parse_int_npy(const uint8_t* bytes, size_t size, const std::string& wh
   const std::string& path = what;
   NpyArray a = parse_npy(bytes, size, path);
   if (a.fortran_order) throw FormatError(path + ": Fortran-ordered arrays are not accepted");
+  for (uint64_t d : a.shape)  // an empty array may claim any other dimension; int64 needs less
+    if (d > uint64_t(kMaxSize))
+      throw FormatError(path + ": dimension " + std::to_string(d) + " is too large (above 2^31)");
   IntTensor t;
   t.shape.assign(a.shape.begin(), a.shape.end());
   const size_t n = size_t(a.element_count());
@@ -215,7 +234,13 @@ struct LayerReader {
       return fallback;
     }
     if (!j.at(key).is_number_integer()) fail(key, "must be an integer");
-    return j.at(key).get<int64_t>();
+    return in_range(key, j.at(key));
+  }
+  int64_t in_range(const std::string& key, const json& v) const {
+    // Unsigned JSON integers above INT64_MAX wrap to negative values here, which fail below.
+    const int64_t x = v.get<int64_t>();
+    if (x < -kMaxSize || x > kMaxSize) fail(key, std::to_string(x) + " is out of range");
+    return x;
   }
   std::vector<int64_t> ints(const std::string& key, std::vector<int64_t> fallback, size_t n,
                             bool required = false) const {
@@ -229,7 +254,7 @@ struct LayerReader {
     std::vector<int64_t> out;
     for (const auto& e : v) {
       if (!e.is_number_integer()) fail(key, "must hold integers");
-      out.push_back(e.get<int64_t>());
+      out.push_back(in_range(key, e));
     }
     return out;
   }
@@ -261,7 +286,7 @@ Trace parse_trace(const std::string& dir, const uint8_t* trace_json, size_t size
   json top;
   try {
     top = json::parse(trace_json, trace_json + size);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a huge number
     throw FormatError(file + ": not valid JSON: " + e.what());
   }
   if (!top.is_object() || !top.contains("layers") || !top["layers"].is_array())
@@ -295,6 +320,33 @@ Trace parse_trace(const std::string& dir, const uint8_t* trace_json, size_t size
       l.pad_top = p[0], l.pad_bottom = p[1], l.pad_left = p[2], l.pad_right = p[3];
       l.groups = r.integer("groups", 1);
     }
+    for (int64_t d : tl.input_shape)
+      if (d < 1) r.fail("input_shape", "has a dimension below 1: " + shape_str(tl.input_shape));
+    const int64_t in_count = bounded_count(tl.input_shape);
+    if (in_count < 0)
+      r.fail("input_shape", shape_str(tl.input_shape) + " has more than 2^31 values");
+    if (l.kind == LayerKind::Conv && (l.kernel_h < 1 || l.kernel_w < 1))
+      r.fail("kernel", "sizes must be at least 1");
+    if (l.kind == LayerKind::Conv && l.groups < 1) r.fail("groups", "must be at least 1");
+    const int64_t c = tl.input_shape.size() == 4 ? tl.input_shape[3] : in_count;
+    const Shape wshape = l.kind == LayerKind::Conv
+                             ? Shape{l.out_channels, l.kernel_h, l.kernel_w, c / l.groups}
+                             : Shape{l.out_channels, in_count};
+    const int64_t wcount = bounded_count(wshape);
+    if (l.out_channels <= 0 || wcount == 0) r.fail("filters", "the layer has no weights");
+    if (wcount < 0) r.fail("filters", "weights of " + shape_str(wshape) + " are more than 2^31");
+    auto load = [&](const std::string& key, const Shape& expect) {
+      const std::string path = (root / r.text(key)).string();
+      const std::vector<uint8_t> bytes = read_file(path);
+      IntTensor v = parse_int_npy(bytes.data(), bytes.size(), path);
+      if (element_count(v.shape) != element_count(expect))
+        r.fail(key, path + " has shape " + shape_str(v.shape) + ", expected " + shape_str(expect));
+      v.shape = expect;
+      return v;
+    };
+    // The weights first: the shape checks below need as many placeholder weights as the file
+    // holds, and the file (not the trace's claim) is what bounds that allocation.
+    tl.weights = load("weights", wshape);
     // Shape checks reuse the IR's rules on a two-layer graph with placeholder weights.
     Graph g;
     g.name = file;
@@ -304,13 +356,7 @@ Trace parse_trace(const std::string& dir, const uint8_t* trace_json, size_t size
     in.shape = tl.input_shape;
     Layer probe = l;
     probe.inputs = {0};
-    const int64_t c =
-        tl.input_shape.size() == 4 ? tl.input_shape[3] : element_count(tl.input_shape);
-    const int64_t per = l.kind == LayerKind::Conv
-                            ? l.kernel_h * l.kernel_w * (l.groups > 0 ? c / l.groups : 0)
-                            : element_count(tl.input_shape);
-    if (l.out_channels <= 0 || per <= 0) r.fail("filters", "the layer has no weights");
-    probe.weights.assign(size_t(l.out_channels * per), 0.0f);
+    probe.weights.assign(size_t(wcount), 0.0f);
     probe.bias.assign(size_t(l.out_channels), 0.0f);
     g.layers = {in, probe};
     g.inputs = {0};
@@ -321,20 +367,10 @@ Trace parse_trace(const std::string& dir, const uint8_t* trace_json, size_t size
       throw FormatError(file + ": layer '" + l.name + "': " + e.what());
     }
     l.shape = g.layers[1].shape;
+    if (bounded_count(l.shape) < 0)
+      r.fail("output_shape",
+             "the computed output " + shape_str(l.shape) + " has more than 2^31 values");
     tl.macs = g.layers[1].macs(g.layers);
-    auto load = [&](const std::string& key, const Shape& expect) {
-      const std::string path = (root / r.text(key)).string();
-      const std::vector<uint8_t> bytes = read_file(path);
-      IntTensor v = parse_int_npy(bytes.data(), bytes.size(), path);
-      if (element_count(v.shape) != element_count(expect))
-        r.fail(key, path + " has shape " + shape_str(v.shape) + ", expected " + shape_str(expect));
-      v.shape = expect;
-      return v;
-    };
-    Shape wshape = l.kind == LayerKind::Conv
-                       ? Shape{l.out_channels, l.kernel_h, l.kernel_w, c / l.groups}
-                       : Shape{l.out_channels, element_count(tl.input_shape)};
-    tl.weights = load("weights", wshape);
     tl.input = load("input", tl.input_shape);
     if (j.contains("output")) tl.output = load("output", l.shape);
     tl.input_scale = r.number("input_scale");

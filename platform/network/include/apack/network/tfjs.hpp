@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -112,6 +113,17 @@ struct TfjsModel {
 };
 
 TfjsModel load_tfjs_model(const std::string& model_json_path);
+
+// Reads one weight shard: `path` is the model's folder joined with the manifest's entry, as
+// load_tfjs_model opens it. Fills `bytes` and returns true, or returns false when the shard
+// cannot be read (the loader then throws FormatError naming the shard and what it holds).
+using ShardReader = std::function<bool(const std::string& path, std::vector<uint8_t>& bytes)>;
+
+// load_tfjs_model on a model.json already in memory (`size` bytes of JSON text); `path` names it
+// in messages and gives the folder the shard paths are joined to. load_tfjs_model is this with
+// a reader of the files; fuzz targets and tests pass their own reader. Same checks and errors.
+TfjsModel parse_tfjs_model(const uint8_t* model_json, size_t size, const std::string& path,
+                           const ShardReader& read_shard);
 
 // Op types in order of first use, with the nodes using each (for `network inspect`).
 struct OpUsage {
