@@ -5,13 +5,6 @@
 
 namespace apack::dram::detail {
 
-using namespace cmds;
-constexpr CmdMask ACT = bit(Cmd::ACT), PRE = bit(Cmd::PRE), PREA = bit(Cmd::PREA),
-                  RDA = bit(Cmd::RDA), WR = bit(Cmd::WR), WRA = bit(Cmd::WRA), REF = bit(Cmd::REF),
-                  PDE = bit(Cmd::PDE), PDX = bit(Cmd::PDX);
-// After REF only power-down entry may come before tRFC (JESD79-4 refresh rules).
-constexpr CmdMask kAfterRef = CmdMask(kAll & ~PDE & ~PDX);
-
 StandardDef ddr4_table() {
   return {Standard::DDR4,
           "REFI",

@@ -7,12 +7,6 @@
 
 namespace apack::dram::detail {
 
-using namespace cmds;
-constexpr CmdMask ACT = bit(Cmd::ACT), PRE = bit(Cmd::PRE), PREA = bit(Cmd::PREA),
-                  RDA = bit(Cmd::RDA), WR = bit(Cmd::WR), WRA = bit(Cmd::WRA), REF = bit(Cmd::REF),
-                  PDE = bit(Cmd::PDE), PDX = bit(Cmd::PDX);
-constexpr CmdMask kAfterRef = CmdMask(kAll & ~PDE & ~PDX);
-
 StandardDef hbm2_table() {
   return {Standard::HBM2,
           "REFI",

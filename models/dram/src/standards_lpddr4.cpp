@@ -5,12 +5,6 @@
 
 namespace apack::dram::detail {
 
-using namespace cmds;
-constexpr CmdMask ACT = bit(Cmd::ACT), PRE = bit(Cmd::PRE), PREA = bit(Cmd::PREA),
-                  RDA = bit(Cmd::RDA), WR = bit(Cmd::WR), WRA = bit(Cmd::WRA), REF = bit(Cmd::REF),
-                  PDE = bit(Cmd::PDE), PDX = bit(Cmd::PDX);
-constexpr CmdMask kAfterRef = CmdMask(kAll & ~PDE & ~PDX);
-
 // JESD209-4 read-to-precharge: BL/2 + max(8, nRTP) - 8 (BL16); write-to-precharge:
 // WL + BL/2 + nWR + 1.
 #define LP4_RD_PRE "BURST + max(8, RTP) - 8"
