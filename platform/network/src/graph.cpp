@@ -126,6 +126,22 @@ int64_t Graph::macs() const {
   return n;
 }
 
+std::string oversized_part(const Layer& l) {
+  for (int64_t v : {l.out_channels, l.kernel_h, l.kernel_w, l.groups, l.stride_h, l.stride_w,
+                    l.dilation_h, l.dilation_w, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right})
+    if (v > kMaxLayerSize) return "a filter count, kernel size, stride, dilation or padding";
+  for (int64_t v : l.pads)
+    if (v > kMaxLayerSize) return "a padding";
+  if (int64_t(l.weights.size()) > kMaxTensorValues) return "the weight count";
+  int64_t n = 1;
+  for (int64_t d : l.shape) {
+    if (d <= 0) return {};  // not known yet: infer_shape computes it
+    if (n > kMaxTensorValues / d) return "the shape " + shape_str(l.shape);
+    n *= d;
+  }
+  return {};
+}
+
 void same_padding(int64_t in, int64_t kernel, int64_t stride, int64_t dilation, int64_t& before,
                   int64_t& after) {
   int64_t out = (in + stride - 1) / stride;

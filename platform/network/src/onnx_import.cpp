@@ -140,8 +140,8 @@ float half_to_float(uint16_t h) {
 // Sizes no real model reaches. Larger ones (an input of 2^62 rows, a stride of 2^40, a pad of
 // 2^50, a constant of size 0 x 2^62) are refused before shape arithmetic, which would overflow
 // int64, or allocation depends on them.
-constexpr int64_t kMaxSize = int64_t(1) << 31;      // a dimension, kernel, stride, dilation, pad
-constexpr int64_t kMaxElements = int64_t(1) << 31;  // values of a runtime tensor or weight tensor
+constexpr int64_t kMaxSize = kMaxLayerSize;         // a dimension, kernel, stride, dilation, pad
+constexpr int64_t kMaxElements = kMaxTensorValues;  // values of a runtime tensor or weight tensor
 constexpr int64_t kMaxStored = int64_t(1) << 40;    // values of a constant stored in the file
 constexpr int64_t kMaxFolded = int64_t(1) << 27;    // values of a constant computed at import
 
@@ -396,20 +396,10 @@ class Importer {
   // Every size of a new layer within kMaxSize / kMaxElements before infer_shape computes with
   // them (its inputs' shapes were checked when they were added).
   void check_sizes(const Layer& l) const {
-    auto too_large = [&](const std::string& what) {
-      fail(what + " is too large (more than 2^31)");
-    };
-    for (int64_t v : {l.out_channels, l.kernel_h, l.kernel_w, l.groups, l.stride_h, l.stride_w,
-                      l.dilation_h, l.dilation_w, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right})
-      if (v > kMaxSize) too_large("a filter count, kernel size, stride, dilation or padding");
-    for (int64_t v : l.pads)
-      if (v > kMaxSize) too_large("a padding");
-    if (int64_t(l.weights.size()) > kMaxElements) too_large("the weight count");
-    bool known = true;
-    for (int64_t d : l.shape) known = known && d > 0;
-    if (known && size_product(l.shape, kMaxElements) < 0)
-      too_large("the shape " + shape_str(l.shape));
+    const std::string part = oversized_part(l);
+    if (!part.empty()) fail(part + " is too large (more than 2^31)");
   }
+
   // Attribute or constant sizes that feed the shape rules: none above kMaxSize.
   void check_attr_sizes(const std::vector<int64_t>& v, const std::string& what) const {
     for (int64_t x : v)

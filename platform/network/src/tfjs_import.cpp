@@ -53,8 +53,8 @@ bool starts_with(const std::string& s, const std::string& prefix) {
 
 // Sizes no real model reaches. Larger ones (a Placeholder of 2^62 rows, a dilation of 2^62) are
 // refused before the shape rules multiply them, which would overflow int64.
-constexpr int64_t kMaxSize = int64_t(1) << 31;      // a dimension, kernel, stride, dilation, pad
-constexpr int64_t kMaxElements = int64_t(1) << 31;  // values of one tensor
+constexpr int64_t kMaxSize = kMaxLayerSize;         // a dimension, kernel, stride, dilation, pad
+constexpr int64_t kMaxElements = kMaxTensorValues;  // values of one tensor
 
 // The element count of a shape of non-negative sizes, or -1 when it exceeds kMaxElements.
 int64_t bounded_count(const std::vector<int64_t>& s) {
@@ -315,19 +315,10 @@ class Importer {
   // Every size of a new layer within kMaxSize / kMaxElements before infer_shape computes with
   // them (its inputs' shapes were checked when they were added).
   void check_sizes(const Layer& l) const {
-    auto too_large = [&](const std::string& what) {
-      throw FormatError(m_.path + ": node " + quote(l.name) + ": " + what +
+    const std::string part = oversized_part(l);
+    if (!part.empty())
+      throw FormatError(m_.path + ": node " + quote(l.name) + ": " + part +
                         " is too large (more than 2^31)");
-    };
-    for (int64_t v : {l.out_channels, l.kernel_h, l.kernel_w, l.groups, l.stride_h, l.stride_w,
-                      l.dilation_h, l.dilation_w, l.pad_top, l.pad_bottom, l.pad_left, l.pad_right})
-      if (v > kMaxSize) too_large("a filter count, kernel size, stride, dilation or padding");
-    for (int64_t v : l.pads)
-      if (v > kMaxSize) too_large("a padding");
-    if (int64_t(l.weights.size()) > kMaxElements) too_large("the weight count");
-    bool known = true;
-    for (int64_t d : l.shape) known = known && d > 0;
-    if (known && bounded_count(l.shape) < 0) too_large("the shape " + shape_str(l.shape));
   }
 
   // A filter or weight matrix: values to read (a tensor with a 0 dimension may claim any other

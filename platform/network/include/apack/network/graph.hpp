@@ -115,6 +115,16 @@ struct Graph {
   int64_t macs() const;
 };
 
+// Sizes no real model reaches; importers refuse larger ones as corrupt before shape arithmetic
+// (which would overflow int64) or allocation depends on them.
+constexpr int64_t kMaxLayerSize = int64_t(1) << 31;     // a dimension, kernel, stride, pad...
+constexpr int64_t kMaxTensorValues = int64_t(1) << 31;  // values of one tensor
+
+// What of a new layer's sizes (filters, kernel, groups, strides, dilations, paddings, weight
+// count, and its shape when every dimension is known) exceeds those limits, e.g. "the weight
+// count"; empty when nothing does. Importers call it before infer_shape.
+std::string oversized_part(const Layer& layer);
+
 // Checks the graph's structure and recomputes every output shape from the inputs' shapes and the
 // layer parameters, throwing apack::FormatError naming the graph and the layer on the first
 // inconsistency (bad input index, weight size, channel mismatch, broadcast failure...).
