@@ -208,3 +208,46 @@ TEST_CASE("a controller built from DRAMSys files", "[dram][controller]") {
   // A mapping that does not fit the memspec is refused.
   CHECK_THROWS_AS(Controller(preset("lpddr4-3200"), m, cfg), apack::FormatError);
 }
+
+TEST_CASE("the scheduler's cached bank choices always equal fresh ones", "[dram][controller]") {
+  // The scheduler keeps each bank's choice and timing bound up to date incrementally
+  // (TimingEngine::raise); after every controller event they must equal a recomputation from
+  // the histories, under each policy, with refresh and power-down, on every preset (HBM2 has
+  // two pseudo channels as ranks).
+  for (const std::string& name : preset_names()) {
+    const MemSpec s = preset(name);
+    const AddressMapping m = default_mapping(s);
+    for (PagePolicy page : {PagePolicy::Open, PagePolicy::Closed})
+      for (SchedulerPolicy sched : {SchedulerPolicy::FrFcfs, SchedulerPolicy::Fcfs}) {
+        ControllerConfig cfg;
+        cfg.page = page;
+        cfg.scheduler = sched;
+        cfg.power_down = PowerDownPolicy::Staggered;
+        cfg.record_log = false;
+        INFO(name << " " << ::apack::dram::name(page) << " " << ::apack::dram::name(sched));
+        Controller c(s, m, cfg);
+        std::mt19937_64 rng(5);
+        Cycle t = 0;
+        uint64_t checks = 0, inconsistent = 0;
+        for (uint64_t i = 0; i < 4000; ++i) {
+          t += rng() % 3 == 0 ? Cycle(rng() % 300) : 0;
+          const uint64_t addr = (rng() % (1u << 21)) / s.arch.burst_bytes() * s.arch.burst_bytes();
+          Request r{i, addr, rng() % 3 == 0, t};
+          while (!c.try_enqueue(r)) {
+            REQUIRE(c.step());
+            ++checks;
+            if (!c.scheduler_consistent()) ++inconsistent;
+          }
+          ++checks;
+          if (!c.scheduler_consistent()) ++inconsistent;
+        }
+        while (!c.idle()) {
+          REQUIRE(c.step());
+          ++checks;
+          if (!c.scheduler_consistent()) ++inconsistent;
+        }
+        CHECK(checks > 4000);
+        CHECK(inconsistent == 0);
+      }
+  }
+}

@@ -39,13 +39,32 @@ const std::optional<Candidate>& Controller::candidate() const {
   return cached_;
 }
 
+const DecodedAddress& Controller::decode(uint64_t address) const {
+  if (address != decoded_address_) {
+    decoded_ = mapping_.decode(address);
+    decoded_address_ = address;
+  }
+  return decoded_;
+}
+
+bool Controller::scheduler_consistent() const {
+  if (!scheduler_.consistent(now_)) return false;
+  if (!cache_valid_) return true;
+  const std::optional<Candidate> fresh = scheduler_.next(now_);
+  if (fresh.has_value() != cached_.has_value()) return false;
+  if (!fresh) return true;
+  return fresh->time == cached_->time && fresh->priority == cached_->priority &&
+         fresh->request == cached_->request && fresh->command.cmd == cached_->command.cmd &&
+         fresh->command.at == cached_->command.at;
+}
+
 void Controller::retire() {
   while (!inflight_.empty() && inflight_.top() <= now_) inflight_.pop();
 }
 
 bool Controller::can_accept(uint64_t address, bool write) const {
   if (active() >= config_.max_active) return false;
-  const DecodedAddress d = mapping_.decode(address);
+  const DecodedAddress& d = decode(address);
   return buffer_.has_space(spec_.arch.flat_bank(d.rank, d.group, d.bank), write);
 }
 
@@ -68,11 +87,13 @@ bool Controller::try_enqueue(const Request& r) {
   p.write = r.write;
   p.arrival = r.arrival;
   p.accepted = now_;
-  p.where = mapping_.decode(r.address);
+  p.where = decode(r.address);
   p.flat_bank = spec_.arch.flat_bank(p.where.rank, p.where.group, p.where.bank);
   buffer_.add(p);
+  scheduler_.invalidate(p.flat_bank);
   ranks_[p.where.rank].last_activity = now_;
-  cache_valid_ = false;
+  // Most arrivals only add a contender to the decision already made.
+  if (cache_valid_ && !scheduler_.after_enqueue(cached_, p.flat_bank, now_)) cache_valid_ = false;
   return true;
 }
 
@@ -83,6 +104,7 @@ void Controller::issue(const Candidate& c) {
   now_ = cmd.time;
   engine_.record(cmd.cmd, cmd.at, cmd.time);
   state_.apply(cmd);
+  scheduler_.on_issue(cmd);
   stats_.record(cmd);
   if (config_.record_log) log_.push_back(cmd);
   if (hook_) hook_(cmd);
@@ -93,6 +115,7 @@ void Controller::issue(const Candidate& c) {
     const uint32_t flat = spec_.arch.flat_bank(cmd.at.rank, cmd.at.group, cmd.at.bank);
     if (is_column(cmd.cmd)) {
       const PendingRequest p = buffer_.take(flat, size_t(c.request));
+      scheduler_.invalidate(flat);
       Completion done;
       done.id = p.id;
       done.address = p.address;

@@ -13,18 +13,64 @@ Scheduler::Scheduler(const MemSpec& spec, const ControllerConfig& config,
       buffer_(buffer),
       state_(state),
       engine_(engine),
-      ranks_(ranks) {}
+      ranks_(ranks),
+      cache_(spec.arch.total_banks()) {
+  for (uint32_t r = 0; r < arch_.ranks; ++r)
+    for (uint32_t g = 0; g < arch_.bank_groups; ++g)
+      for (uint32_t b = 0; b < arch_.banks_per_group(); ++b) banks_.push_back({r, g, b});
+}
+
+bool Scheduler::after_enqueue(std::optional<Candidate>& best, uint32_t flat, Cycle now) const {
+  const BankAddress& at = banks_[flat];
+  // A rank that had no work may have offered power-down entry; a powered-down rank offers
+  // only its wake-up; the bank's own earlier choice may have been the best.
+  if (!best || state_.powered_down(at.rank) || buffer_.in_rank(at.rank) < 2 ||
+      (best->request >= 0 && best->command.at == at))
+    return false;
+  Candidate c;
+  const Cycle due = config_.refresh == RefreshPolicy::AllBank ? ranks_[at.rank].refresh_due
+                                                              : std::numeric_limits<Cycle>::max();
+  if (for_bank(flat, now, c) && c.time < due) consider(c, best);
+  return true;
+}
+
+void Scheduler::on_issue(const Command& x) {
+  const bool rank_level = !is_bank_level(x.cmd);
+  for (size_t flat = 0; flat < cache_.size(); ++flat) {
+    BankChoice& choice = cache_[flat];
+    if (!choice.valid) continue;
+    const BankAddress& at = banks_[flat];
+    if (rank_level ? at.rank == x.at.rank : at == x.at)
+      choice.valid = false;  // its bank state changed
+    else
+      choice.bound = engine_.raise(choice.bound, choice.command.cmd, at, x.cmd, x.at, x.time);
+  }
+}
+
+bool Scheduler::consistent(Cycle) const {
+  for (uint32_t r = 0; r < arch_.ranks; ++r)
+    for (uint32_t g = 0; g < arch_.bank_groups; ++g)
+      for (uint32_t b = 0; b < arch_.banks_per_group(); ++b) {
+        const BankChoice& cached = cache_[arch_.flat_bank(r, g, b)];
+        if (!cached.valid) continue;
+        BankChoice fresh;
+        choose(r, g, b, fresh);
+        if (fresh.command.cmd != cached.command.cmd || fresh.command.row != cached.command.row ||
+            fresh.command.column != cached.command.column || fresh.request != cached.request ||
+            fresh.bound != cached.bound || fresh.accepted != cached.accepted ||
+            fresh.seq != cached.seq)
+          return false;
+      }
+  return true;
+}
 
 void Scheduler::consider(const Candidate& c, std::optional<Candidate>& best) const {
   if (!best || c.time < best->time || (c.time == best->time && c.priority < best->priority))
     best = c;
 }
 
-bool Scheduler::for_bank(uint32_t rank, uint32_t group, uint32_t bank, Cycle now,
-                         Candidate& c) const {
-  const uint32_t flat = arch_.flat_bank(rank, group, bank);
-  const auto& list = buffer_.bank(flat);
-  if (list.empty()) return false;
+void Scheduler::choose(uint32_t rank, uint32_t group, uint32_t bank, BankChoice& choice) const {
+  const auto& list = buffer_.bank(arch_.flat_bank(rank, group, bank));
   const BankAddress at{rank, group, bank};
   const bool open = state_.is_open(at);
   // FR-FCFS: the oldest request to the open row, if any; otherwise (and under FCFS) the
@@ -49,11 +95,26 @@ bool Scheduler::for_bank(uint32_t rank, uint32_t group, uint32_t bank, Cycle now
   } else {
     cmd.cmd = Cmd::PRE;
   }
-  c.time = std::max({now, r.accepted, engine_.earliest(cmd.cmd, at)});
-  cmd.time = c.time;
-  c.command = cmd;
-  c.request = int32_t(pick);
-  c.priority = r.seq + 1;
+  choice.valid = true;
+  choice.command = cmd;
+  choice.request = int32_t(pick);
+  choice.bound = engine_.earliest(cmd.cmd, at);
+  choice.accepted = r.accepted;
+  choice.seq = r.seq;
+}
+
+bool Scheduler::for_bank(uint32_t flat, Cycle now, Candidate& c) const {
+  BankChoice& choice = cache_[flat];
+  if (!choice.valid) {
+    if (buffer_.bank(flat).empty()) return false;
+    const BankAddress& at = banks_[flat];
+    choose(at.rank, at.group, at.bank, choice);
+  }
+  c.time = std::max({now, choice.accepted, choice.bound});
+  c.command = choice.command;
+  c.command.time = c.time;
+  c.request = choice.request;
+  c.priority = choice.seq + 1;
   return true;
 }
 
@@ -62,6 +123,19 @@ std::optional<Candidate> Scheduler::next(Cycle now) const {
   const bool refresh = config_.refresh == RefreshPolicy::AllBank;
   const bool power_down = config_.power_down == PowerDownPolicy::Staggered;
   constexpr uint64_t kLowest = std::numeric_limits<uint64_t>::max();
+  // The best bank so far, kept as a time, a priority and a bank (the hot loop builds no
+  // Candidate); folded into `best` whenever a rank-level candidate is weighed against it.
+  Cycle bank_time = 0;
+  uint64_t bank_priority = kLowest;
+  int64_t bank_flat = -1;
+  auto fold = [&] {
+    if (bank_flat < 0) return;
+    Candidate c;
+    for_bank(uint32_t(bank_flat), now, c);
+    consider(c, best);
+    bank_flat = -1;
+  };
+  const uint32_t per_rank = arch_.banks;
   for (uint32_t r = 0; r < arch_.ranks; ++r) {
     const RankControl& rc = ranks_[r];
     const bool has_work = buffer_.in_rank(r) > 0;
@@ -74,23 +148,28 @@ std::optional<Candidate> Scheduler::next(Cycle now) const {
       c.time = std::max(
           {now, engine_.earliest(Cmd::PDX, c.command.at), has_work ? now : rc.refresh_due});
       c.command.time = c.time;
+      fold();
       consider(c, best);
       continue;
     }
     const Cycle due = refresh ? rc.refresh_due : std::numeric_limits<Cycle>::max();
-    if (refresh) {
-      // Refresh is never postponed: once due it comes first, precharging the rank if needed.
-      c.command.cmd = state_.open_banks(r) ? Cmd::PREA : Cmd::REF;
-      c.time = std::max({now, due, engine_.earliest(c.command.cmd, c.command.at)});
-      c.command.time = c.time;
-      consider(c, best);
-    }
     if (has_work) {
-      for (uint32_t g = 0; g < arch_.bank_groups; ++g)
-        for (uint32_t b = 0; b < arch_.banks_per_group(); ++b) {
-          Candidate bc;
-          if (for_bank(r, g, b, now, bc) && bc.time < due) consider(bc, best);
+      for (uint32_t flat = r * per_rank; flat < (r + 1) * per_rank; ++flat) {
+        BankChoice& choice = cache_[flat];
+        if (!choice.valid) {
+          if (buffer_.bank(flat).empty()) continue;
+          const BankAddress& at = banks_[flat];
+          choose(at.rank, at.group, at.bank, choice);
         }
+        const Cycle t = std::max({now, choice.accepted, choice.bound});
+        const uint64_t priority = choice.seq + 1;
+        if (t < due &&
+            (bank_flat < 0 || t < bank_time || (t == bank_time && priority < bank_priority))) {
+          bank_time = t;
+          bank_priority = priority;
+          bank_flat = flat;
+        }
+      }
     } else if (power_down) {
       Candidate pd;
       pd.command.at.rank = r;
@@ -99,9 +178,22 @@ std::optional<Candidate> Scheduler::next(Cycle now) const {
                           engine_.earliest(Cmd::PDE, pd.command.at)});
       pd.command.time = pd.time;
       pd.priority = kLowest;
-      if (pd.time < due) consider(pd, best);
+      if (pd.time < due) {
+        fold();
+        consider(pd, best);
+      }
+    }
+    // Refresh is never postponed: once due it comes first, precharging the rank if needed. It
+    // issues at `due` or later, so it is looked at only when it can win.
+    if (refresh && (!best || due <= best->time) && (bank_flat < 0 || due <= bank_time)) {
+      c.command.cmd = state_.open_banks(r) ? Cmd::PREA : Cmd::REF;
+      c.time = std::max({now, due, engine_.earliest(c.command.cmd, c.command.at)});
+      c.command.time = c.time;
+      fold();
+      consider(c, best);
     }
   }
+  fold();
   return best;
 }
 

@@ -100,12 +100,17 @@ class Controller {
   void on_command(std::function<void(const Command&)> f) { hook_ = std::move(f); }
 
   const RequestCounters& requests() const { return counters_; }
+  // Whether the scheduler's cached per-bank choices, and the decision the controller holds,
+  // equal fresh ones (tests).
+  bool scheduler_consistent() const;
   // Command counts and residency up to `end` (default: now()), and their energy.
   Statistics statistics(std::optional<Cycle> end = std::nullopt) const;
   EnergyBreakdown energy(std::optional<Cycle> end = std::nullopt) const;
 
  private:
   const std::optional<Candidate>& candidate() const;
+  // The address decoded last: a caller retrying a refused request asks about it again.
+  const DecodedAddress& decode(uint64_t address) const;
   void issue(const Candidate& c);
   void retire();
 
@@ -129,6 +134,8 @@ class Controller {
   std::function<void(const Command&)> hook_;
   mutable std::optional<Candidate> cached_;
   mutable bool cache_valid_ = false;
+  mutable uint64_t decoded_address_ = ~uint64_t(0);
+  mutable DecodedAddress decoded_;
 };
 
 }  // namespace apack::dram
