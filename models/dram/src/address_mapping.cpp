@@ -138,6 +138,9 @@ AddressMapping default_mapping(const MemSpec& spec) {
   const uint32_t burst_bits = log2_exact(a.burst_length);
   take(Field::Byte, log2_exact(a.bus_bytes()));
   take(Field::Column, burst_bits);
+  // Several channels interleave burst by burst (nothing for one channel): a sequential stream
+  // keeps every channel busy, and each channel still sees consecutive bursts of its own.
+  take(Field::Channel, log2_exact(a.channels));
   take(Field::BankGroup, log2_exact(a.bank_groups));
   if (spec.standard == Standard::HBM2) take(Field::Rank, log2_exact(a.ranks));
   take(Field::Column, log2_exact(a.columns) - burst_bits);

@@ -48,9 +48,10 @@ struct AddressMapping {
 };
 
 // The default mapping of a memspec, chosen for sequential bandwidth (docs/dram.md): byte and
-// burst offset lowest, then bank group (DDR4, HBM2: consecutive bursts alternate bank groups,
-// as tCCD_L > BL/2 requires), then the HBM2 pseudo channel, the rest of the column, bank,
-// rank and row ("row-bank-column" with bank groups interleaved per burst).
+// burst offset lowest, then the channel when spec.arch.channels > 1 (channels interleaved per
+// burst), then bank group (DDR4, HBM2: consecutive bursts alternate bank groups, as
+// tCCD_L > BL/2 requires), then the HBM2 pseudo channel, the rest of the column, bank, rank
+// and row ("row-bank-column" with bank groups interleaved per burst).
 AddressMapping default_mapping(const MemSpec& spec);
 
 // DRAMSys address-mapping JSON. Errors are apack::FormatError naming the file and the field.
