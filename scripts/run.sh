@@ -4,7 +4,8 @@
 # their weights to int8, and runs the APack codec over them: `apack stats` per model, and a
 # byte-exact compress/decompress round trip of the largest real tensor. Then the networks:
 # fp32 and int8 reference inference of the three models on real photos, posenet's layer traces,
-# and APack on those traces (weights and activations).
+# and APack on those traces (weights and activations). Then the DRAM model on generated traces
+# for each preset and on DRAMSys's own DDR4 files.
 # (Until the platform lands this is the codec's and networks' job; it becomes the default
 # scenario's run.)
 set -euo pipefail
@@ -50,3 +51,20 @@ stage "apack stats: posenet's traced weights"
 "$apack" stats out/run/posenet-trace/weights
 stage "apack stats: posenet's traced input activations"
 "$apack" stats out/run/posenet-trace/inputs
+
+# The DRAM model: 200 000-request sequential and random traces replayed on each preset (LT),
+# and DRAMSys's own DDR4 files on the sequential one; JSON reports in out/run/dram/.
+mkdir -p out/run/dram
+for memory in ddr4-2400 lpddr4-3200 hbm2; do
+  for pattern in sequential random; do
+    stage "DRAM: $pattern reads on $memory"
+    trace=out/run/dram/$memory-$pattern.stl
+    "$vp" dram gen --pattern "$pattern" --requests 200000 --memspec "$memory" -o "$trace"
+    "$vp" dram --memspec "$memory" --trace "$trace" --json "out/run/dram/$memory-$pattern.json"
+  done
+done
+stage "DRAM: DRAMSys's DDR4-2400 memspec, address mapping and mcconfig"
+D=testbench/dram/data/dramsys
+"$vp" dram --memspec $D/JEDEC_4Gb_DDR4-2400_8bit_A.json --mapping $D/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json \
+  --mcconfig $D/fr_fcfs.json --trace out/run/dram/ddr4-2400-sequential.stl \
+  --json out/run/dram/dramsys-ddr4-sequential.json
