@@ -168,7 +168,7 @@ void print_results(const DramRun& run, const sc::PlayReport& r, double wall, dou
                 bits > 0 ? total / bits : 0.0, run.spec.power.source.c_str());
     for (int k = 0; k < kEnergyKinds; ++k) {
       const double v = r.energy.pj[size_t(k)];
-      std::printf("    %-12s %16.1f pJ %6.2f%%\n", name(EnergyKind(k)), v,
+      std::printf("    %-12s %12s %6.2f%%\n", name(EnergyKind(k)), energy_text(v).c_str(),
                   total > 0 ? 100 * v / total : 0.0);
     }
   }
