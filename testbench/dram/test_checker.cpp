@@ -2,8 +2,8 @@
 // constraint table a generator builds a log that is legal except for one pair of commands,
 // placed in the row's scope at the row's distance minus one: the checker must name that row;
 // at exactly the distance it must not. One test case per kind of constraint, a test that every
-// row belongs to some kind, and hand-written logs for bank-state errors, time order and the
-// refresh deadline.
+// row belongs to some kind, hand-written logs for bank-state errors, time order and the
+// refresh deadline, and the incremental ProtocolChecker against check_log on one forged log.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <optional>
@@ -356,4 +356,74 @@ TEST_CASE("checker: time order and the refresh deadline", "[dram][checker]") {
   CHECK(v[0].index == 2);
   o.end = 27 * refi;
   CHECK(check_log(s, {ref, ref2}, o).empty());
+}
+
+TEST_CASE("checker: one command at a time reports what check_log reports", "[dram][checker]") {
+  const MemSpec s = preset("ddr4-2400");
+  const Cycle refi = s.refresh_interval();
+  auto c = [](Cycle t, Cmd k, uint32_t group, uint32_t bank) {
+    Command x;
+    x.time = t;
+    x.cmd = k;
+    x.at = {0, group, bank};
+    x.row = 1;
+    return x;
+  };
+  // Rules broken by five of the commands, plus the refresh deadline at the end.
+  const std::vector<Command> log = {
+      c(0, Cmd::ACT, 0, 0),            // legal
+      c(4, Cmd::ACT, 1, 0),            // legal
+      c(15, Cmd::RD, 0, 0),            // tRCD: 16 at the earliest
+      c(100, Cmd::RD, 2, 0),           // state: the bank is precharged
+      c(90, Cmd::ACT, 0, 1),           // order, and the command bus: before the RD at 100
+      c(200, Cmd::ACT, 0, 9),          // state: no bank 9 in a group of 4
+      c(1000, Cmd::PREA, 0, 0),        // legal
+      c(9 * refi + 1, Cmd::REF, 0, 0)  // tREFI: one cycle past 9 x tREFI from time 0
+  };
+  const std::vector<size_t> per_command = {0, 0, 1, 1, 2, 1, 0, 1};
+  const std::vector<std::string> rules = {"tRCD",  "state", "order", "command bus",
+                                          "state", "tREFI", "tREFI"};
+  const Cycle end = 18 * refi + 2;  // 9 x tREFI + 1 after the REF
+
+  CheckOptions o;
+  o.end = end;
+  const auto whole = check_log(s, log, o);
+  ProtocolChecker checker(s, o);
+  for (size_t i = 0; i < log.size(); ++i) {
+    INFO("command " << i << ": " << to_string(log[i]));
+    CHECK(checker.check(log[i]) == per_command[i]);
+  }
+  CHECK(checker.finish(end) == 1);
+  CHECK(checker.commands() == log.size());
+  CHECK(checker.violation_count() == rules.size());
+  const auto& step = checker.violations();
+  REQUIRE(whole.size() == rules.size());
+  REQUIRE(step.size() == whole.size());
+  for (size_t i = 0; i < whole.size(); ++i) {
+    INFO(whole[i].message);
+    CHECK(whole[i].rule == rules[i]);
+    CHECK(step[i].rule == whole[i].rule);
+    CHECK(step[i].index == whole[i].index);
+    CHECK(step[i].earliest == whole[i].earliest);
+    CHECK(step[i].command.time == whole[i].command.time);
+    CHECK(step[i].message == whole[i].message);
+  }
+  CHECK(whole[0].earliest == 16);
+  CHECK(whole.back().index == log.size());  // the end of the log
+  CHECK_THAT(whole.back().message, Catch::EndsWith("at the end of the log"));
+
+  // Past max_violations the checker keeps counting but keeps no more; the end is named as
+  // the caller says (the SystemC module: "run").
+  o.max_violations = 2;
+  ProtocolChecker capped(s, o);
+  for (const Command& x : log) capped.check(x);
+  capped.finish(end, "run");
+  CHECK(capped.violation_count() == rules.size());
+  REQUIRE(capped.violations().size() == 2);
+  CHECK(capped.messages() == std::vector<std::string>{whole[0].message, whole[1].message});
+  CHECK(check_log(s, log, o).size() == 2);
+  ProtocolChecker run(s, CheckOptions{});
+  for (const Command& x : log) run.check(x);
+  run.finish(end, "run");
+  CHECK_THAT(run.violations().back().message, Catch::EndsWith("at the end of the run"));
 }

@@ -30,7 +30,7 @@ ChildResult<Nothing> play_text(Mode mode, const std::string& text) {
 }  // namespace
 
 TEST_CASE("an address beyond the capacity is a FormatError naming file and line",
-          "[dram_sc][trace_errors]") {
+          "[dram_sc][trace_errors][kernel_throw]") {
   // DDR4-2400, one channel: 4 GiB, so 0x100000000 is the first byte beyond.
   const std::string text =
       "0:\tread\t0x0\n"
@@ -53,7 +53,7 @@ TEST_CASE("an address beyond the capacity is a FormatError naming file and line"
 }
 
 TEST_CASE("data longer than a burst is a FormatError naming file and line",
-          "[dram_sc][trace_errors]") {
+          "[dram_sc][trace_errors][kernel_throw]") {
   const std::string data(2 * 65, 'a');  // 65 bytes; a DDR4 burst has 64
   for (Mode mode : {Mode::LT, Mode::AT}) {
     const auto r = play_text(mode, "0:\twrite\t0x0\t0x" + std::string(128, 'b') + "\n" +
@@ -79,7 +79,7 @@ TEST_CASE("a source going back in time names the request", "[dram_sc][trace_erro
         "generated: request 3: cycle 11 is before the previous request's 12");
 }
 
-TEST_CASE("a second play_trace in one process is an apack::Error", "[dram_sc][trace_errors]") {
+TEST_CASE("a second play_trace in one process is an apack::Error", "[dram_sc][trace_errors][kernel_throw]") {
   const auto r = in_child<Nothing>([] {
     VectorTrace a({TraceLine{}}), b({TraceLine{}});
     const PlayOptions o = options_for("ddr4-2400", Mode::LT);

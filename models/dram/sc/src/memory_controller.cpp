@@ -43,8 +43,8 @@ MemoryController::MemoryController(const sc_core::sc_module_name& name, const Ch
     CheckOptions o;
     o.refresh_deadline = s.config.refresh != RefreshPolicy::NoRefresh;
     o.max_violations = 20;
-    checker_ = std::make_unique<StreamChecker>(s.spec, o);
-    StreamChecker* c = checker_.get();
+    checker_ = std::make_unique<ProtocolChecker>(s.spec, o);
+    ProtocolChecker* c = checker_.get();
     core_.on_command([c](const Command& cmd) { c->check(cmd); });
   }
   in.register_b_transport(this, &MemoryController::b_transport);
@@ -365,7 +365,7 @@ void MemoryController::finish(int64_t end_ps) {
   harvest();
   final_stats_ = core_.statistics(end_cycle_);
   energy_ = core_.energy(end_cycle_);
-  if (checker_) checker_->finish(end_cycle_);
+  if (checker_) checker_->finish(end_cycle_, "run");
 }
 
 }  // namespace apack::dram::sc

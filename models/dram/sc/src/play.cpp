@@ -47,7 +47,7 @@ void fill_report(PlayReport& r, const MemSpec& spec,
     r.energy.modelled = e.modelled;
     for (int k = 0; k < kEnergyKinds; ++k) r.energy.pj[size_t(k)] += e.pj[size_t(k)];
     r.protocol_violations += c->protocol_violations();
-    if (const StreamChecker* k = c->checker())
+    if (const ProtocolChecker* k = c->checker())
       for (const std::string& m : k->messages())
         if (r.protocol_messages.size() < 20)
           r.protocol_messages.push_back(std::string(c->name()) + ": " + m);

@@ -57,9 +57,9 @@
 #include "apack/dram/controller.hpp"
 #include "apack/dram/controller_config.hpp"
 #include "apack/dram/memspec.hpp"
+#include "apack/dram/protocol_checker.hpp"
 #include "apack/dram/sc/channel_map.hpp"
 #include "apack/dram/sc/latency_histogram.hpp"
-#include "apack/dram/sc/stream_checker.hpp"
 
 namespace apack::dram::sc {
 
@@ -67,8 +67,8 @@ struct ChannelSetup {
   MemSpec spec;            // spec.arch.channels: channels of the whole memory
   AddressMapping mapping;  // of the whole memory
   ControllerConfig config;
-  uint32_t channel = 0;  // which channel this module is
-  bool check_protocol = false;
+  uint32_t channel = 0;         // which channel this module is
+  bool check_protocol = false;  // every command through a ProtocolChecker as it issues
 };
 
 // Per channel; requests are bursts (DRAM requests), latencies run from the offer of the
@@ -110,8 +110,8 @@ class MemoryController : public sc_core::sc_module {
   const Statistics& command_statistics() const { return final_stats_; }  // after finish
   const EnergyBreakdown& energy() const { return energy_; }              // after finish
   Cycle end_cycle() const { return end_cycle_; }                         // after finish
-  uint64_t protocol_violations() const { return checker_ ? checker_->violations() : 0; }
-  const StreamChecker* checker() const { return checker_.get(); }
+  uint64_t protocol_violations() const { return checker_ ? checker_->violation_count() : 0; }
+  const ProtocolChecker* checker() const { return checker_.get(); }  // null when off
   const Controller& core() const { return core_; }
   const ChannelMap& map() const { return map_; }
   const BackingStore& store() const { return store_; }
@@ -159,7 +159,7 @@ class MemoryController : public sc_core::sc_module {
   ChannelMap map_;
   Controller core_;
   BackingStore store_;
-  std::unique_ptr<StreamChecker> checker_;
+  std::unique_ptr<ProtocolChecker> checker_;
   std::vector<std::function<void(const Command&)>> observers_;
   ClockPeriod tck_;
   Cycle min_latency_;  // from a column command to its completion, at least
