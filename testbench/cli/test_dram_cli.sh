@@ -19,29 +19,8 @@ D=$src/testbench/dram/data/dramsys
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/apack-vp-dram-test.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
-check() {
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-# fails DESCRIPTION PATTERN COMMAND...: passes when COMMAND exits 1 and stderr matches PATTERN
-# (an extended regular expression) and starts with "apack-vp: error:".
-fails() {
-    desc=$1
-    pattern=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ $rc -eq 1 ] && grep -qE -- "$pattern" "$tmp/err" && grep -q "^apack-vp: error:" "$tmp/err"; then
-        ok "$desc"
-    else
-        bad "$desc (exit $rc, stderr: $(head -c 300 "$tmp/err"))"
-    fi
-}
+# shellcheck source=checks.sh
+. "$src/testbench/cli/checks.sh"
 # pycheck DESCRIPTION JSON_FILE CODE: runs CODE with j = the parsed file.
 pycheck() {
     desc=$1
@@ -242,5 +221,4 @@ check "... and no temporary file next to it" \
 "$vp" dram --memspec ddr4-2400 --trace "$tmp/ddr4-seq.stl" --json "$tmp/keep.json" >/dev/null
 pycheck "a successful run replaces it" "$tmp/keep.json" "assert 'previous' not in j and j['requests'] == $N"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report

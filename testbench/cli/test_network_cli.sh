@@ -21,29 +21,8 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/apack-vp-test.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok: $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL: $1"; }
-check() {
-    desc=$1
-    shift
-    if "$@"; then ok "$desc"; else bad "$desc"; fi
-}
-# fails DESCRIPTION PATTERN COMMAND...: passes when COMMAND exits 1 and stderr matches PATTERN
-# (an extended regular expression) and starts with "apack-vp: error:".
-fails() {
-    desc=$1
-    pattern=$2
-    shift 2
-    "$@" >"$tmp/out" 2>"$tmp/err"
-    rc=$?
-    if [ $rc -eq 1 ] && grep -qE -- "$pattern" "$tmp/err" && grep -q "^apack-vp: error:" "$tmp/err"; then
-        ok "$desc"
-    else
-        bad "$desc (exit $rc, stderr: $(head -c 300 "$tmp/err"))"
-    fi
-}
+# shellcheck source=checks.sh
+. "$src/testbench/cli/checks.sh"
 
 # --- help
 check "apack-vp --help lists network" sh -c "'$vp' --help | grep -q network"
@@ -135,5 +114,4 @@ check "  ... and leaves it untouched" sh -c "[ \"\$(ls '$tmp/mine')\" = notes.tx
 fails "a weight width of 9 is refused" "weight width" \
     "$vp" network run "$W/models/emotion.json" --input "$W/images/astronaut.png" --weight-bits 9
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report

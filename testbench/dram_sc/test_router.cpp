@@ -20,6 +20,37 @@ using namespace apack::dram;
 using namespace apack::dram::sc;
 using namespace apack::dram::sc::test;
 
+namespace {
+
+// A router in front of two memory controllers of a preset (default 2-channel mapping, protocol
+// checking on), built inside a test's child process.
+struct TwoChannels {
+  explicit TwoChannels(const std::string& preset_name)
+      : spec(two_channel_spec(preset_name)),
+        mapping(default_mapping(spec)),
+        map(spec, mapping),
+        router("router", map) {
+    for (uint32_t c = 0; c < 2; ++c) {
+      mc.push_back(std::make_unique<MemoryController>(("mc" + std::to_string(c)).c_str(),
+                                                      ChannelSetup{spec, mapping, {}, c, true}));
+      router.out[c].bind(mc[c]->in);
+    }
+  }
+  static MemSpec two_channel_spec(const std::string& preset_name) {
+    prepare_kernel();  // before the first module is built
+    MemSpec s = preset(preset_name);
+    s.arch.channels = 2;
+    return s;
+  }
+  MemSpec spec;
+  AddressMapping mapping;
+  ChannelMap map;
+  Router router;
+  std::vector<std::unique_ptr<MemoryController>> mc;
+};
+
+}  // namespace
+
 TEST_CASE("default mapping interleaves channels burst by burst", "[dram_sc][router]") {
   MemSpec s = preset("ddr4-2400");
   const AddressMapping one = default_mapping(s);
@@ -110,18 +141,9 @@ struct RouterData {
 TEST_CASE("data written through the router reads back, in the right channel's store",
           "[dram_sc][router]") {
   const auto r = in_child<RouterData>([] {
-    prepare_kernel();
-    MemSpec spec = preset("ddr4-2400");
-    spec.arch.channels = 2;
-    const AddressMapping mapping = default_mapping(spec);
-    const ChannelMap map(spec, mapping);
-    Router router("router", map);
-    std::vector<std::unique_ptr<MemoryController>> mc;
-    for (uint32_t c = 0; c < 2; ++c) {
-      mc.push_back(std::make_unique<MemoryController>(("mc" + std::to_string(c)).c_str(),
-                                                      ChannelSetup{spec, mapping, {}, c, true}));
-      router.out[c].bind(mc[c]->in);
-    }
+    TwoChannels two("ddr4-2400");
+    Router& router = two.router;
+    auto& mc = two.mc;
     RouterData d;
     TestInitiator ini("ini", [&](TestInitiator& t) {
       // 1000 bytes from 0x1003: 17 bursts, alternating channels, split by the router.
@@ -250,18 +272,9 @@ struct AtThroughRouter {
 TEST_CASE("AT through the router: responses of two channels wait for a slow initiator",
           "[dram_sc][router]") {
   const auto r = in_child<AtThroughRouter>([] {
-    prepare_kernel();
-    MemSpec spec = preset("hbm2");
-    spec.arch.channels = 2;
-    const AddressMapping mapping = default_mapping(spec);
-    const ChannelMap map(spec, mapping);
-    Router router("router", map);
-    std::vector<std::unique_ptr<MemoryController>> mc;
-    for (uint32_t c = 0; c < 2; ++c) {
-      mc.push_back(std::make_unique<MemoryController>(("mc" + std::to_string(c)).c_str(),
-                                                      ChannelSetup{spec, mapping, {}, c, true}));
-      router.out[c].bind(mc[c]->in);
-    }
+    TwoChannels two("hbm2");
+    Router& router = two.router;
+    auto& mc = two.mc;
     constexpr int kN = 64;
     std::vector<tlm::tlm_generic_payload> p(kN);
     std::vector<std::vector<uint8_t>> data(kN, std::vector<uint8_t>(32));
