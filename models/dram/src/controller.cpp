@@ -48,7 +48,7 @@ const DecodedAddress& Controller::decode(uint64_t address) const {
 }
 
 bool Controller::scheduler_consistent() const {
-  if (!scheduler_.consistent(now_)) return false;
+  if (!scheduler_.consistent()) return false;
   if (!cache_valid_) return true;
   const std::optional<Candidate> fresh = scheduler_.next(now_);
   if (fresh.has_value() != cached_.has_value()) return false;

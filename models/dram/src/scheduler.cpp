@@ -47,20 +47,17 @@ void Scheduler::on_issue(const Command& x) {
   }
 }
 
-bool Scheduler::consistent(Cycle) const {
-  for (uint32_t r = 0; r < arch_.ranks; ++r)
-    for (uint32_t g = 0; g < arch_.bank_groups; ++g)
-      for (uint32_t b = 0; b < arch_.banks_per_group(); ++b) {
-        const BankChoice& cached = cache_[arch_.flat_bank(r, g, b)];
-        if (!cached.valid) continue;
-        BankChoice fresh;
-        choose(r, g, b, fresh);
-        if (fresh.command.cmd != cached.command.cmd || fresh.command.row != cached.command.row ||
-            fresh.command.column != cached.command.column || fresh.request != cached.request ||
-            fresh.bound != cached.bound || fresh.accepted != cached.accepted ||
-            fresh.seq != cached.seq)
-          return false;
-      }
+bool Scheduler::consistent() const {
+  for (uint32_t flat = 0; flat < cache_.size(); ++flat) {
+    const BankChoice& cached = cache_[flat];
+    if (!cached.valid) continue;
+    BankChoice fresh;
+    choose(flat, fresh);
+    if (fresh.command.cmd != cached.command.cmd || fresh.command.row != cached.command.row ||
+        fresh.command.column != cached.command.column || fresh.request != cached.request ||
+        fresh.bound != cached.bound || fresh.accepted != cached.accepted || fresh.seq != cached.seq)
+      return false;
+  }
   return true;
 }
 
@@ -69,9 +66,9 @@ void Scheduler::consider(const Candidate& c, std::optional<Candidate>& best) con
     best = c;
 }
 
-void Scheduler::choose(uint32_t rank, uint32_t group, uint32_t bank, BankChoice& choice) const {
-  const auto& list = buffer_.bank(arch_.flat_bank(rank, group, bank));
-  const BankAddress at{rank, group, bank};
+void Scheduler::choose(uint32_t flat, BankChoice& choice) const {
+  const auto& list = buffer_.bank(flat);
+  const BankAddress& at = banks_[flat];
   const bool open = state_.is_open(at);
   // FR-FCFS: the oldest request to the open row, if any; otherwise (and under FCFS) the
   // oldest request of the bank.
@@ -103,13 +100,19 @@ void Scheduler::choose(uint32_t rank, uint32_t group, uint32_t bank, BankChoice&
   choice.seq = r.seq;
 }
 
-bool Scheduler::for_bank(uint32_t flat, Cycle now, Candidate& c) const {
+const Scheduler::BankChoice* Scheduler::current(uint32_t flat) const {
   BankChoice& choice = cache_[flat];
   if (!choice.valid) {
-    if (buffer_.bank(flat).empty()) return false;
-    const BankAddress& at = banks_[flat];
-    choose(at.rank, at.group, at.bank, choice);
+    if (buffer_.bank(flat).empty()) return nullptr;
+    choose(flat, choice);
   }
+  return &choice;
+}
+
+bool Scheduler::for_bank(uint32_t flat, Cycle now, Candidate& c) const {
+  const BankChoice* found = current(flat);
+  if (!found) return false;
+  const BankChoice& choice = *found;
   c.time = std::max({now, choice.accepted, choice.bound});
   c.command = choice.command;
   c.command.time = c.time;
@@ -155,14 +158,10 @@ std::optional<Candidate> Scheduler::next(Cycle now) const {
     const Cycle due = refresh ? rc.refresh_due : std::numeric_limits<Cycle>::max();
     if (has_work) {
       for (uint32_t flat = r * per_rank; flat < (r + 1) * per_rank; ++flat) {
-        BankChoice& choice = cache_[flat];
-        if (!choice.valid) {
-          if (buffer_.bank(flat).empty()) continue;
-          const BankAddress& at = banks_[flat];
-          choose(at.rank, at.group, at.bank, choice);
-        }
-        const Cycle t = std::max({now, choice.accepted, choice.bound});
-        const uint64_t priority = choice.seq + 1;
+        const BankChoice* choice = current(flat);
+        if (!choice) continue;
+        const Cycle t = std::max({now, choice->accepted, choice->bound});
+        const uint64_t priority = choice->seq + 1;
         if (t < due &&
             (bank_flat < 0 || t < bank_time || (t == bank_time && priority < bank_priority))) {
           bank_time = t;

@@ -56,7 +56,7 @@ class Scheduler {
   // `x` was issued: call after the TimingEngine and the ProtocolState recorded it.
   void on_issue(const Command& x);
   // Whether every cached choice equals a fresh computation (tests).
-  bool consistent(Cycle now) const;
+  bool consistent() const;
 
  private:
   struct BankChoice {
@@ -68,7 +68,9 @@ class Scheduler {
     uint64_t seq = 0;     // the chosen request's age
   };
   // Fills `choice` for a bank with requests.
-  void choose(uint32_t rank, uint32_t group, uint32_t bank, BankChoice& choice) const;
+  void choose(uint32_t flat, BankChoice& choice) const;
+  // Bank `flat`'s cached choice, made now if stale; nullptr when the bank has no requests.
+  const BankChoice* current(uint32_t flat) const;
   // The command bank `flat`'s chosen request needs next; false if the bank has no requests.
   bool for_bank(uint32_t flat, Cycle now, Candidate& c) const;
   void consider(const Candidate& c, std::optional<Candidate>& best) const;
