@@ -17,6 +17,7 @@
 #include "apack/error.hpp"
 #include "commands.hpp"
 #include "dram_commands.hpp"
+#include "progress.hpp"
 
 namespace apack::vp {
 
@@ -137,12 +138,6 @@ class ProgressLine {
   bool shown_ = false;
   std::chrono::steady_clock::time_point last_;
 };
-
-double peak_rss_bytes() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_maxrss) * 1024.0;
-}
 
 void check_output_folder(const std::string& path) {
   const fs::path parent = fs::path(path).parent_path();

@@ -21,6 +21,7 @@
 #include "commands.hpp"
 #include "network_commands.hpp"
 #include "network_inputs.hpp"
+#include "progress.hpp"
 
 namespace apack::vp {
 
@@ -40,34 +41,6 @@ struct RunArgs {
   uint64_t seed = 1;
   bool json = false, quiet = false;
 };
-
-using Clock = std::chrono::steady_clock;
-
-// Stage messages on stderr so long runs show where they are. A stage left open by an error is
-// closed by main() (progress_line_open) so the error starts its own line.
-struct Progress {
-  bool quiet;
-  Clock::time_point start;
-  void begin(const std::string& what) {
-    start = Clock::now();
-    if (!quiet) {
-      std::cerr << "apack-vp: " << what << "..." << std::flush;
-      progress_line_open = true;
-    }
-  }
-  double end() {
-    double s = std::chrono::duration<double>(Clock::now() - start).count();
-    if (!quiet) std::fprintf(stderr, " %.2f s\n", s);
-    progress_line_open = false;
-    return s;
-  }
-};
-
-double peak_rss_bytes() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_maxrss) * 1024.0;
-}
 
 // "MobilenetV1/heatmap_2/BiasAdd:0" -> "MobilenetV1_heatmap_2_BiasAdd"
 std::string output_file_name(std::string name) {
@@ -289,9 +262,9 @@ void register_network_run(CLI::App* network) {
   cmd->add_option("--weights", a->weights, "weight scales: per-channel or per-tensor")
       ->check(CLI::IsMember({"per-channel", "per-tensor"}))
       ->capture_default_str();
-  cmd->add_option("--weight-bits", a->weight_bits, "weight width: 2..8 or 16")
+  cmd->add_option("--weight-bits", a->weight_bits, "weight width: 2..16")
       ->capture_default_str();
-  cmd->add_option("--activation-bits", a->activation_bits, "activation width: 2..8 or 16")
+  cmd->add_option("--activation-bits", a->activation_bits, "activation width: 2..16")
       ->capture_default_str();
   cmd->add_option("--calibrate", a->calibrate,
                   "photos (or .npy tensors) to calibrate activation ranges on; default: the input")

@@ -7,6 +7,7 @@ namespace apack::vp {
 
 void register_network(CLI::App& app);  // network inspect | run
 void register_dram(CLI::App& app);     // dram (trace replay) | dram gen
+void register_engines(CLI::App& app);  // engines compare | profile
 
 // True while a progress message on stderr waits for its end; main() ends the line before
 // printing an error.

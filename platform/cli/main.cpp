@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "apack-vp 0.1.0");
   apack::vp::register_network(app);
   apack::vp::register_dram(app);
+  apack::vp::register_engines(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -111,7 +111,7 @@ mkdir -p "$tmp/mine" && echo keep >"$tmp/mine/notes.txt"
 fails "--dump-layers refuses a folder holding other files" "refusing" \
     "$vp" network run "$W/models/emotion.json" --input "$W/images/astronaut.png" --dump-layers "$tmp/mine"
 check "  ... and leaves it untouched" sh -c "[ \"\$(ls '$tmp/mine')\" = notes.txt ] && ! ls '$tmp' | grep -q partial"
-fails "a weight width of 9 is refused" "weight width" \
-    "$vp" network run "$W/models/emotion.json" --input "$W/images/astronaut.png" --weight-bits 9
+fails "a weight width of 17 is refused" "weight width" \
+    "$vp" network run "$W/models/emotion.json" --input "$W/images/astronaut.png" --weight-bits 17
 
 report

@@ -194,7 +194,7 @@ TEST_CASE("weights quantize symmetrically per channel") {
   qc.weight_bits = 4;
   qg = quantize(g, cal, qc);
   CHECK(qg.layers[1].weights == std::vector<int32_t>{4, -7, 0, 0});  // 3.5 -> 4
-  qc.weight_bits = 9;
+  qc.weight_bits = 17;
   CHECK_THROWS_AS(quantize(g, cal, qc), apack::Error);
 }
 

@@ -9,14 +9,24 @@
 
 namespace apack::network {
 
+namespace {
+constexpr int kMinBits = 2, kMaxBits = 16;
+}  // namespace
+
 void check_config(const QuantConfig& c) {
-  auto width_ok = [](int b) { return (b >= 2 && b <= 8) || b == 16; };
+  auto width_ok = [](int b) { return b >= kMinBits && b <= kMaxBits; };
   if (!width_ok(c.weight_bits))
-    throw Error("weight width " + std::to_string(c.weight_bits) + " bits: use 2..8 or 16");
+    throw Error("weight width " + std::to_string(c.weight_bits) + " bits: use 2..16");
   if (!width_ok(c.activation_bits))
-    throw Error("activation width " + std::to_string(c.activation_bits) + " bits: use 2..8 or 16");
+    throw Error("activation width " + std::to_string(c.activation_bits) + " bits: use 2..16");
   if (!(c.percentile > 0.0 && c.percentile <= 100.0))
     throw Error("calibration percentile must be in (0, 100]");
+  for (const auto* v : {&c.weight_bits_of, &c.activation_bits_of})
+    for (size_t i = 0; i < v->size(); ++i)
+      if ((*v)[i] != 0 && !width_ok((*v)[i]))
+        throw Error(std::string(v == &c.weight_bits_of ? "weight" : "activation") +
+                    " width of layer " + std::to_string(i) + ": " + std::to_string((*v)[i]) +
+                    " bits: use 2..16 (or 0 for the global width)");
 }
 
 int64_t round_half_away(double x) {
@@ -150,7 +160,7 @@ constexpr double kBiasLimit = 1073741824.0;  // 2^30
 
 void quantize_weights(const Layer& l, const QuantConfig& c, double input_scale, QuantLayer& ql) {
   const int64_t F = l.out_channels, per = int64_t(l.weights.size()) / F;
-  const int32_t wmax = (1 << (c.weight_bits - 1)) - 1;
+  const int32_t wmax = (1 << (ql.weight_bits - 1)) - 1;
   ql.weight_scale.assign(size_t(F), 1.0);
   double tensor_max = 0.0;
   for (float w : l.weights) tensor_max = std::max(tensor_max, std::fabs(double(w)));
@@ -172,20 +182,46 @@ void quantize_weights(const Layer& l, const QuantConfig& c, double input_scale, 
   }
 }
 
+// The per-layer overrides of `c` must fit the graph: one entry per layer, weight widths only on
+// layers with weights, activation widths not on layers that keep their input's quantization.
+void check_overrides(const Graph& g, const QuantConfig& c) {
+  const size_t n = g.layers.size();
+  if (!c.weight_bits_of.empty() && c.weight_bits_of.size() != n)
+    throw Error(g.name + ": per-layer weight widths for " +
+                std::to_string(c.weight_bits_of.size()) + " layers, the graph has " +
+                std::to_string(n));
+  if (!c.activation_bits_of.empty() && c.activation_bits_of.size() != n)
+    throw Error(g.name + ": per-layer activation widths for " +
+                std::to_string(c.activation_bits_of.size()) + " layers, the graph has " +
+                std::to_string(n));
+  for (size_t i = 0; i < n; ++i) {
+    const Layer& l = g.layers[i];
+    if (!c.weight_bits_of.empty() && c.weight_bits_of[i] != 0 && !l.has_weights())
+      fail(g, l, "a weight width is given but the layer has no weights");
+    const bool keeps_input =
+        l.kind == LayerKind::MaxPool || l.kind == LayerKind::Pad || l.kind == LayerKind::Reshape;
+    if (!c.activation_bits_of.empty() && c.activation_bits_of[i] != 0 && keeps_input)
+      fail(g, l, "an output width is given but the layer keeps its input's quantization");
+  }
+}
+
 }  // namespace
 
 QuantizedGraph quantize(const Graph& g, const Calibration& cal, const QuantConfig& c) {
   check_config(c);
+  check_overrides(g, c);
   if (cal.samples == 0 || cal.range.size() != g.layers.size())
     throw Error(g.name + ": quantization needs a calibration of this graph");
   QuantizedGraph qg;
   qg.graph = &g;
   qg.config = c;
   qg.layers.resize(g.layers.size());
-  const int ab = c.activation_bits;
   for (size_t i = 0; i < g.layers.size(); ++i) {
     const Layer& l = g.layers[i];
     QuantLayer& ql = qg.layers[i];
+    const int ab = c.activation_bits_of.empty() || c.activation_bits_of[i] == 0
+                       ? c.activation_bits
+                       : c.activation_bits_of[i];
     auto in_q = [&](size_t k) -> const TensorQuant& { return qg.layers[size_t(l.inputs[k])].out; };
     switch (l.kind) {
       case LayerKind::MaxPool:
@@ -218,6 +254,8 @@ QuantizedGraph quantize(const Graph& g, const Calibration& cal, const QuantConfi
       case LayerKind::Conv:
       case LayerKind::FullyConnected: {
         const TensorQuant& x = in_q(0);
+        ql.weight_bits = c.weight_bits_of.empty() || c.weight_bits_of[i] == 0 ? c.weight_bits
+                                                                              : c.weight_bits_of[i];
         quantize_weights(l, c, x.scale, ql);
         const int64_t F = l.out_channels;
         for (int64_t f = 0; f < F; ++f) {
@@ -229,11 +267,14 @@ QuantizedGraph quantize(const Graph& g, const Calibration& cal, const QuantConfi
             ql.requant_neg.push_back(Requant::from_real(s_acc * a / s_out));
           }
         }
-        // Widest possible sum of products: K * max|x| * max|w|.
+        // Widest possible sum of products: K * max|x| * max|w|. The int16/int32 fast path holds
+        // operands of at most 8 bits (unsigned 8-bit codes reach 255); wider ones take int32
+        // operands and int64 sums, exact for every width up to 16 (|x w| < 2^32, so more than
+        // 2^31 products fit).
         const int64_t K = int64_t(l.weights.size()) / F;
-        const double bound =
-            double(K) * std::max(std::abs(x.qmin), x.qmax) * double((1 << (c.weight_bits - 1)) - 1);
-        ql.wide_accumulator = !(bound < 2147483647.0) || x.bits > 8 || c.weight_bits > 8;
+        const double bound = double(K) * std::max(std::abs(x.qmin), x.qmax) *
+                             double((1 << (ql.weight_bits - 1)) - 1);
+        ql.wide_accumulator = !(bound < 2147483647.0) || x.bits > 8 || ql.weight_bits > 8;
         if (!ql.wide_accumulator) ql.weights16.assign(ql.weights.begin(), ql.weights.end());
         set_bounds(g, l, ql);
         break;

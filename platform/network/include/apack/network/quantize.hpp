@@ -1,14 +1,14 @@
 // Quantization and the int8 reference executor: the golden model of the platform.
 //
 // Semantics (docs/quantization.md has the full description; engines reproduce them bit for bit):
-// - Weights: symmetric, per output channel (default) or per tensor, `weight_bits` in 2..8 or 16:
+// - Weights: symmetric, per output channel (default) or per tensor, `weight_bits` in 2..16:
 //   scale s = max|w| / (2^(b-1) - 1), q = clamp(round_half_away(w / s), -(2^(b-1)-1), 2^(b-1)-1);
 //   s is raised to |bias| / (s_x * 2^30) where that is larger, so the bias fits the accumulator.
 // - Activations: one scale per tensor, zero point always 0. A tensor whose calibrated minimum is
 //   >= 0 is unsigned, q in [0, 2^b - 1], s = max / (2^b - 1); otherwise signed symmetric,
 //   q in [-(2^(b-1)-1), 2^(b-1)-1], s = max|x| / (2^(b-1) - 1). MaxPool, Pad and Reshape keep
 //   their input's quantization; Softmax outputs are unsigned with s = 1 / (2^b - 1).
-// - Conv / FullyConnected: acc = sum(q_x * q_w) + q_bias (int32 for widths <= 8, int64 for 16;
+// - Conv / FullyConnected: acc = sum(q_x * q_w) + q_bias (int32 for widths <= 8, int64 above;
 //   q_bias = round_half_away(b / (s_x * s_w))), then requantized.
 // - Requantization of an integer v by a real multiplier M: M is stored as a signed 32-bit m0 and
 //   a right shift n (M ~= m0 * 2^-n, |m0| in [2^30, 2^31)); the result is
@@ -28,14 +28,23 @@
 namespace apack::network {
 
 struct QuantConfig {
-  int weight_bits = 8;      // 2..8 or 16
+  int weight_bits = 8;      // 2..16
   bool per_channel = true;  // weights: one scale per output channel, else one per tensor
-  int activation_bits = 8;  // 2..8 or 16
+  int activation_bits = 8;  // 2..16
   // Calibration: the range of a tensor is its maximum magnitude (100) or this percentile of the
   // magnitudes of its elements, taken per calibration input and then the largest over inputs.
   double percentile = 100.0;
+  // Per-layer widths (precision profiles, docs/precision-profiles.md). Each is empty (no
+  // overrides) or holds one entry per graph layer; 0 means the global width above.
+  // weight_bits_of[i]: the weight width of Conv/FullyConnected layer i (0 on other kinds).
+  // activation_bits_of[i]: the width of the tensor layer i produces; 0 on MaxPool, Pad and
+  // Reshape, whose output keeps its input's quantization (set the producer's width instead).
+  std::vector<int> weight_bits_of;
+  std::vector<int> activation_bits_of;
 };
-void check_config(const QuantConfig& config);  // throws apack::Error on bad widths/percentile
+// Throws apack::Error on bad global widths, percentile or override values (the per-layer rules
+// that need the graph are checked by quantize()).
+void check_config(const QuantConfig& config);
 
 // Round half away from zero, the one rounding rule of the quantized model.
 int64_t round_half_away(double x);
@@ -69,6 +78,7 @@ void add_calibration_run(Calibration& cal, const Graph& graph,
 struct QuantLayer {
   TensorQuant out;
   // Conv / FullyConnected
+  int weight_bits = 0;               // the width the weights were quantized at
   std::vector<int32_t> weights;      // same layout as Layer::weights
   std::vector<int16_t> weights16;    // the same values when both widths are <= 8 (fast path)
   bool wide_accumulator = false;     // sums may exceed int32: accumulate in int64
