@@ -11,7 +11,9 @@
 #   wires:    Laconic with a 128- and a 1024-wire weight interface against the 16-bit baseline
 #             given the 2K-wire interface of the published comparison
 #   profile:  AlexNet quantized at the Stripes activation profile 9-8-5-5-7 with 16-bit weights
-#             (scenarios/profiles/alexnet-stripes.yaml), Loom static, against the 16-bit baseline
+#             (scenarios/profiles/alexnet-stripes.yaml), and posenet at the profile `engines
+#             profile` found for 20 dB output SQNR on the photo
+#             (scenarios/profiles/posenet-astronaut-20db.yaml), against the 16-bit baseline
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$repo_root/build}
@@ -39,6 +41,11 @@ for m in "${models[@]}"; do
     --engines bit-parallel:width=16:tiles=1:rows=8:weight_if=2048,laconic:wires=128,laconic:wires=1024 \
     --json "$out/$m-wires.json" >/dev/null
 done
+# shellcheck disable=SC2086
+"$vp" engines compare ${input[posenet]} -q --totals-only "${base16[@]}" \
+  --profile "$repo_root/scenarios/profiles/posenet-astronaut-20db.yaml" \
+  --engines loom:precision=static,loom,loom:k=4,laconic \
+  --json "$out/posenet-profile.json" >/dev/null
 "$vp" engines compare alexnet -q --totals-only "${base16[@]}" \
   --profile "$repo_root/scenarios/profiles/alexnet-stripes.yaml" \
   --engines loom:precision=static,loom:k=2:precision=static,loom,laconic \

@@ -68,3 +68,11 @@ D=testbench/dram/data/dramsys
 "$vp" dram --memspec $D/JEDEC_4Gb_DDR4-2400_8bit_A.json --mapping $D/am_ddr4_8x4Gbx8_dimm_p1KB_brc.json \
   --mcconfig $D/fr_fcfs.json --trace out/run/dram/ddr4-2400-sequential.stl \
   --json out/run/dram/dramsys-ddr4-sequential.json
+
+# The engines: bit-parallel, tensor-core, Loom and Laconic on posenet and emotion with real
+# photos (outputs verified against the int reference executor), and the comparisons of
+# docs/engines.md; JSON reports in out/run/engines/.
+stage "engines: bit-parallel, tensor-core, Loom, Laconic on posenet (astronaut.png)"
+"$vp" engines compare $W/models/posenet.json --input $W/images/astronaut.png
+stage "engines: the comparisons of docs/engines.md"
+bash scripts/engines_results.sh build out/run/engines
