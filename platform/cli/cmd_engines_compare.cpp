@@ -100,10 +100,13 @@ json energy_json(const EnergyBreakdown& b) {
 
 void run_compare(const CompareArgs& a) {
   Progress progress{a.quiet, {}};
-  const unsigned threads = a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      a.threads ? a.threads : std::max(1u, std::thread::hardware_concurrency());
   const std::vector<std::string> names = split_list(a.engines);
-  if (names.empty()) throw Error("--engines: no engine named (choose from bit-parallel, "
-                                 "tensor-core, loom, laconic)");
+  if (names.empty())
+    throw Error(
+        "--engines: no engine named (choose from bit-parallel, "
+        "tensor-core, loom, laconic)");
   std::vector<EngineSpec> specs;
   for (const auto& n : names) specs.push_back(EngineSpec::parse(n));
   const EnergyTable table = resolve_energy_table(a.tech);  // fails early on a bad --tech
@@ -116,8 +119,8 @@ void run_compare(const CompareArgs& a) {
   if (a.input.empty() && !g.synthetic_values)
     throw Error("--input is required for " + a.model + " (an image or a .npy tensor)");
   const image::Preprocess pre = choose_preprocess(g, a.preprocess);
-  const FloatTensor x = a.input.empty() ? synthetic_input(g, a.seed)
-                                        : load_input(a.input, g, pre, std::nullopt);
+  const FloatTensor x =
+      a.input.empty() ? synthetic_input(g, a.seed) : load_input(a.input, g, pre, std::nullopt);
 
   QuantConfig qc;
   qc.weight_bits = a.weight_bits;
@@ -144,9 +147,9 @@ void run_compare(const CompareArgs& a) {
   const IntRun ref = run_int(qg, {x}, true, threads);
   progress.end();
 
-  const PrecisionSource src =
-      a.precisions == "data" || (a.precisions == "auto" && !profile) ? PrecisionSource::Data
-                                                                      : PrecisionSource::Quantization;
+  const PrecisionSource src = a.precisions == "data" || (a.precisions == "auto" && !profile)
+                                  ? PrecisionSource::Data
+                                  : PrecisionSource::Quantization;
   const std::vector<NetworkLayer> layers = network_layers(qg, ref, src);
   if (layers.empty()) throw Error(g.name + ": no Conv or FullyConnected layer to run engines on");
 
@@ -243,12 +246,13 @@ void run_compare(const CompareArgs& a) {
     j["layers"] = json::array();
     for (size_t l = 0; l < layers.size(); ++l) {
       const EngineLayerRun& lr = r.layers[l];
-      json jl = {{"cycles", lr.result.cycles},
-                 {"compute_cycles", lr.result.compute_cycles},
-                 {"bandwidth_cycles", lr.result.bandwidth_cycles},
-                 {"speedup", double(baseline_run.layers[l].result.cycles) / double(lr.result.cycles)},
-                 {"metrics", lr.result.metrics},
-                 {"model_seconds", lr.seconds}};
+      json jl = {
+          {"cycles", lr.result.cycles},
+          {"compute_cycles", lr.result.compute_cycles},
+          {"bandwidth_cycles", lr.result.bandwidth_cycles},
+          {"speedup", double(baseline_run.layers[l].result.cycles) / double(lr.result.cycles)},
+          {"metrics", lr.result.metrics},
+          {"model_seconds", lr.seconds}};
       if (lr.check.ran) {
         jl["outputs_equal"] = lr.check.equal();
         if (!lr.check.equal())
@@ -297,18 +301,20 @@ void run_compare(const CompareArgs& a) {
               g.format.c_str(), layers.size(), double(macs) / 1e9,
               a.input.empty() ? "synthetic (seeded uniform noise)" : a.input.c_str());
   if (g.synthetic_values)
-    std::printf("SYNTHETIC VALUES: %s; cycles of value-driven engines are not those of a "
-                "trained network\n",
-                g.synthetic_note.c_str());
+    std::printf(
+        "SYNTHETIC VALUES: %s; cycles of value-driven engines are not those of a "
+        "trained network\n",
+        g.synthetic_note.c_str());
   std::printf("quantization: weights %d-bit, activations %d-bit%s; precisions Pa/Pw %s\n",
               qc.weight_bits, qc.activation_bits,
               a.profile.empty() ? "" : (", profile " + a.profile).c_str(),
               src == PrecisionSource::Data ? "from the data (smallest widths holding the values)"
                                            : "= the quantization widths");
   for (const auto& c : conflicts) std::printf("profile: %s\n", c.c_str());
-  std::printf("baseline (speedups and energy ratios are over it): bit-parallel, %s; compared "
-              "at %d-bit data\n",
-              baseline_run.info.description.c_str(), base.width);
+  std::printf(
+      "baseline (speedups and energy ratios are over it): bit-parallel, %s; compared "
+      "at %d-bit data\n",
+      baseline_run.info.description.c_str(), base.width);
   std::printf("energy: %s technology table (%s)\n", table.technology.c_str(),
               table.description.c_str());
   std::printf("engines:\n");
@@ -345,15 +351,15 @@ void run_compare(const CompareArgs& a) {
               "speedup", "energy uJ", "eff.", "verified", "value pairs/s");
   for (size_t idx : shown) {
     const EngineRun& r = runs[idx];
-    std::printf("  %-14s %12lld %10.3f %7.2fx %12.2f %7.2fx %10s %14s\n", r.info.name.c_str(),
-                (long long)r.cycles, double(r.cycles) / (a.clock_ghz * 1e6),
-                double(baseline_run.cycles) / double(r.cycles), energy[idx].total_joules * 1e6,
-                energy[0].total_joules / energy[idx].total_joules,
-                a.no_verify ? "off"
-                            : (std::to_string(r.layers_equal) + "/" +
-                               std::to_string(layers.size()))
-                                  .c_str(),
-                (si(r.seconds > 0 ? double(r.macs) / r.seconds : 0.0)).c_str());
+    std::printf(
+        "  %-14s %12lld %10.3f %7.2fx %12.2f %7.2fx %10s %14s\n", r.info.name.c_str(),
+        (long long)r.cycles, double(r.cycles) / (a.clock_ghz * 1e6),
+        double(baseline_run.cycles) / double(r.cycles), energy[idx].total_joules * 1e6,
+        energy[0].total_joules / energy[idx].total_joules,
+        a.no_verify
+            ? "off"
+            : (std::to_string(r.layers_equal) + "/" + std::to_string(layers.size())).c_str(),
+        (si(r.seconds > 0 ? double(r.macs) / r.seconds : 0.0)).c_str());
   }
   for (size_t idx : shown) {
     const EngineRun& r = runs[idx];
@@ -364,9 +370,10 @@ void run_compare(const CompareArgs& a) {
       if (it != lr.result.metrics.end()) pairs += it->second;
     }
     if (pairs > 0)
-      std::printf("laconic potential (ideal work reduction, %d x %d-bit products / term pairs): "
-                  "%.1fx\n",
-                  base.width, base.width, double(base.width * base.width) * double(macs) / pairs);
+      std::printf(
+          "laconic potential (ideal work reduction, %d x %d-bit products / term pairs): "
+          "%.1fx\n",
+          base.width, base.width, double(base.width * base.width) * double(macs) / pairs);
   }
   std::printf("\nenergy by component (uJ):\n");
   for (size_t idx : shown) {
@@ -377,27 +384,30 @@ void run_compare(const CompareArgs& a) {
   if (a.no_verify) {
     std::printf("\nchecks: outputs not verified (--no-verify)\n");
   } else if (all_equal) {
-    std::printf("\nchecks: every engine's output sums equal the int reference executor's on "
-                "every layer (%zu engines x %zu layers)\n",
-                runs.size(), layers.size());
+    std::printf(
+        "\nchecks: every engine's output sums equal the int reference executor's on "
+        "every layer (%zu engines x %zu layers)\n",
+        runs.size(), layers.size());
   } else {
     std::printf("\nchecks FAILED: outputs that differ from the int reference executor:\n");
     for (const auto& r : runs)
       for (size_t l = 0; l < layers.size(); ++l) {
         const auto& c = r.layers[l].check;
         if (c.ran && !c.equal())
-          std::printf("  %s, layer %s: %lld of %lld outputs differ (first at %lld: %lld, "
-                      "reference %lld)\n",
-                      r.info.name.c_str(), layers[l].work.name.c_str(), (long long)c.mismatches,
-                      (long long)layers[l].work.outputs(), (long long)c.first, (long long)c.got,
-                      (long long)c.expected);
+          std::printf(
+              "  %s, layer %s: %lld of %lld outputs differ (first at %lld: %lld, "
+              "reference %lld)\n",
+              r.info.name.c_str(), layers[l].work.name.c_str(), (long long)c.mismatches,
+              (long long)layers[l].work.outputs(), (long long)c.first, (long long)c.got,
+              (long long)c.expected);
       }
   }
   std::printf("engine models: %.2f s wall on %u thread(s)\n", wall, threads);
   std::fflush(stdout);
   if (!all_equal)
-    throw Error("engine outputs differ from the reference executor (see above); a precision "
-                "narrower than the data truncates values");
+    throw Error(
+        "engine outputs differ from the reference executor (see above); a precision "
+        "narrower than the data truncates values");
 }
 
 }  // namespace
@@ -405,8 +415,9 @@ void run_compare(const CompareArgs& a) {
 void add_engines_compare(CLI::App& engines) {
   auto a = std::make_shared<CompareArgs>();
   CLI::App* cmd = engines.add_subcommand(
-      "compare", "run engines over a network's layers with real values, verify their outputs, "
-                 "report cycles, speedups and energy");
+      "compare",
+      "run engines over a network's layers with real values, verify their outputs, "
+      "report cycles, speedups and energy");
   cmd->add_option("model", a->model, "TF.js model.json, .onnx file, or a built-in topology name")
       ->required();
   cmd->add_option("--input", a->input,
@@ -429,8 +440,7 @@ void add_engines_compare(CLI::App& engines) {
       ->capture_default_str();
   cmd->add_option("--weight-bits", a->weight_bits, "weight quantization width (2..16)")
       ->capture_default_str();
-  cmd->add_option("--activation-bits", a->activation_bits,
-                  "activation quantization width (2..16)")
+  cmd->add_option("--activation-bits", a->activation_bits, "activation quantization width (2..16)")
       ->capture_default_str();
   cmd->add_option("--calibrate", a->calibrate,
                   "more photos to calibrate activation ranges on (the input is always used)");

@@ -262,8 +262,7 @@ void register_network_run(CLI::App* network) {
   cmd->add_option("--weights", a->weights, "weight scales: per-channel or per-tensor")
       ->check(CLI::IsMember({"per-channel", "per-tensor"}))
       ->capture_default_str();
-  cmd->add_option("--weight-bits", a->weight_bits, "weight width: 2..16")
-      ->capture_default_str();
+  cmd->add_option("--weight-bits", a->weight_bits, "weight width: 2..16")->capture_default_str();
   cmd->add_option("--activation-bits", a->activation_bits, "activation width: 2..16")
       ->capture_default_str();
   cmd->add_option("--calibrate", a->calibrate,

@@ -55,7 +55,8 @@ TEST_CASE("truncate_to keeps the low bits as the datapath reads them", "[engines
   CHECK(truncate_to(-5, 3, true) == 3);
 }
 
-TEST_CASE("mapping: bricks of 16 products, channels fastest then kernel position", "[engines][core]") {
+TEST_CASE("mapping: bricks of 16 products, channels fastest then kernel position",
+          "[engines][core]") {
   auto o = make_conv(5, 5, 3, 4, 3, 1, 1, 1, 0, 9, -3, 3);
   const Mapping m(o.work);
   CHECK(m.R == 27);

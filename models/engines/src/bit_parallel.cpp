@@ -23,8 +23,8 @@ class BitParallel final : public Engine {
     i.name = "bit-parallel";
     const int64_t macs = tiles_ * rows_ * kLanes;
     i.description = std::to_string(tiles_) + " tiles x " + std::to_string(rows_) + " filters x " +
-                    std::to_string(kLanes) + " lanes of " + std::to_string(width_) +
-                    "-bit MACs (" + std::to_string(macs) + " MACs/cycle)" + io_.describe();
+                    std::to_string(kLanes) + " lanes of " + std::to_string(width_) + "-bit MACs (" +
+                    std::to_string(macs) + " MACs/cycle)" + io_.describe();
     i.peak_bit_products = double(macs) * width_ * width_;
     return i;
   }

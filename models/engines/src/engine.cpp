@@ -94,7 +94,9 @@ void ParamReader::finish() const {
               ")");
 }
 
-std::vector<std::string> engine_names() { return {"bit-parallel", "tensor-core", "loom", "laconic"}; }
+std::vector<std::string> engine_names() {
+  return {"bit-parallel", "tensor-core", "loom", "laconic"};
+}
 
 std::unique_ptr<Engine> make_engine(const EngineSpec& spec, const Baseline& baseline) {
   ParamReader p(spec.name, spec.params);

@@ -31,8 +31,8 @@ void check_layer(const LayerWork& l) {
   if (l.C % l.groups != 0 || l.F % l.groups != 0)
     fail("groups (" + std::to_string(l.groups) + ") must divide C (" + std::to_string(l.C) +
          ") and F (" + std::to_string(l.F) + ")");
-  if (l.fully_connected && (l.H != 1 || l.W != 1 || l.Kh != 1 || l.Kw != 1 || l.Oy != 1 ||
-                            l.Ox != 1 || l.groups != 1))
+  if (l.fully_connected &&
+      (l.H != 1 || l.W != 1 || l.Kh != 1 || l.Kw != 1 || l.Oy != 1 || l.Ox != 1 || l.groups != 1))
     fail("a fully connected layer has H = W = Kh = Kw = Oy = Ox = groups = 1");
   // The last window must start inside the padded input.
   const int64_t last_y = (l.Oy - 1) * l.stride_h - l.pad_top;

@@ -42,7 +42,8 @@ class TensorCore final : public Engine {
     LayerResult r;
     r.compute_cycles = ceil_div(ops, units_);
     r.events.add("tc_mac8.active", double(l.macs()));
-    r.events.add("tc_mac8.idle", double(r.compute_cycles * units_ * m_ * n_ * k_) - double(l.macs()));
+    r.events.add("tc_mac8.idle",
+                 double(r.compute_cycles * units_ * m_ * n_ * k_) - double(l.macs()));
     r.metrics["utilisation"] = double(l.macs()) / double(r.compute_cycles * units_ * m_ * n_ * k_);
     // Each operation reads an M x K activation tile and a K x N weight tile and updates M x N
     // accumulators.
@@ -55,8 +56,8 @@ class TensorCore final : public Engine {
     if (options.outputs) {
       // Each lane multiplies the values as its 8-bit datapath holds them (signed or unsigned
       // operands, as the tensor's quantization says).
-      r.outputs = layer_sums(l, l.activations, l.weights, {8, l.act.is_signed},
-                             {8, l.weight.is_signed});
+      r.outputs =
+          layer_sums(l, l.activations, l.weights, {8, l.act.is_signed}, {8, l.weight.is_signed});
     }
     return r;
   }

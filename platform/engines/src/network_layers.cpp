@@ -24,7 +24,8 @@ OperandFormat format(int bits, bool is_signed, const int32_t* v, int64_t n, Prec
   OperandFormat f;
   f.bits = bits;
   f.is_signed = is_signed;
-  f.precision = src == PrecisionSource::Data ? std::min(bits, data_width(v, size_t(n), is_signed)) : bits;
+  f.precision =
+      src == PrecisionSource::Data ? std::min(bits, data_width(v, size_t(n), is_signed)) : bits;
   return f;
 }
 
@@ -77,8 +78,7 @@ std::vector<NetworkLayer> network_layers(const QuantizedGraph& qg, const IntRun&
     // The executor's accumulators include the bias; engines produce the sums of products.
     const std::vector<int64_t>& acc = run.accumulators[i];
     nl.reference.resize(acc.size());
-    for (size_t k = 0; k < acc.size(); ++k)
-      nl.reference[k] = acc[k] - ql.bias[k % size_t(w.F)];
+    for (size_t k = 0; k < acc.size(); ++k) nl.reference[k] = acc[k] - ql.bias[k % size_t(w.F)];
     out.push_back(std::move(nl));
   }
   return out;

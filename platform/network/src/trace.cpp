@@ -150,7 +150,8 @@ size_t dump_traces(const QuantizedGraph& qg, const IntRun& run, const std::strin
       const IntTensor& in = run.values[size_t(l.inputs[0])];
       const IntTensor& out = run.values[i];
       IntTensor w;
-      w.q = TensorQuant::make(1.0, true, (ql.weight_bits ? ql.weight_bits : qg.config.weight_bits) <= 8 ? 8 : 16);
+      w.q = TensorQuant::make(
+          1.0, true, (ql.weight_bits ? ql.weight_bits : qg.config.weight_bits) <= 8 ? 8 : 16);
       w.data = ql.weights;
       if (l.kind == LayerKind::Conv)
         w.shape = {l.out_channels, l.kernel_h, l.kernel_w, l.in_channels() / l.groups};

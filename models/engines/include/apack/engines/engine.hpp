@@ -63,8 +63,8 @@ struct EngineSpec {
 
 // The configuration every engine is sized against (equal peak): the bit-parallel baseline.
 struct Baseline {
-  int width = 8;   // bits of the baseline's multipliers (8 or 16)
-  int tiles = 4;   // tiles of `rows` filters x 16 lanes: default 4 x 16 x 16 = 1024 MACs/cycle
+  int width = 8;  // bits of the baseline's multipliers (8 or 16)
+  int tiles = 4;  // tiles of `rows` filters x 16 lanes: default 4 x 16 x 16 = 1024 MACs/cycle
   int rows = 16;
   int64_t macs() const { return int64_t(tiles) * rows * 16; }
   double peak_bit_products() const { return double(macs()) * width * width; }
