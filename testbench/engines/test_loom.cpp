@@ -13,10 +13,7 @@
 #include "loom_reference.hpp"
 
 using namespace apack::engines;
-using apack::engines::test::direct_sums;
-using apack::engines::test::make_conv;
-using apack::engines::test::make_fc;
-using apack::engines::test::OwnedLayer;
+using namespace apack::engines::test;  // make_conv, make_fc, direct_sums, OwnedLayer
 
 namespace {
 

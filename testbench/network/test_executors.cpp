@@ -7,40 +7,19 @@
 #include "apack/error.hpp"
 #include "apack/network/executor.hpp"
 #include "apack/network/quantize.hpp"
+#include "tiny_graphs.hpp"
 
 using namespace apack::network;
+using namespace apack::test;
 
 namespace {
 
-Layer input(const std::string& name, Shape shape) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::Input;
-  l.shape = std::move(shape);
-  return l;
-}
-
-Layer conv(const std::string& name, int in, int64_t f, int64_t k, int64_t c_per_group,
-           int64_t groups = 1) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::Conv;
-  l.inputs = {in};
-  l.out_channels = f;
-  l.kernel_h = l.kernel_w = k;
-  l.groups = groups;
-  l.weights.assign(size_t(f * k * k * c_per_group), 0.0f);
-  l.bias.assign(size_t(f), 0.0f);
-  return l;
-}
-
+// A graph of an input and one layer reading it, whose output is named "out".
 Graph single(Layer in, Layer op) {
   Graph g;
   g.name = "test";
   g.layers = {std::move(in), std::move(op)};
-  g.inputs = {0};
-  g.outputs = {{"out", 1}};
-  validate(g);
+  finish_graph(g, "out");
   return g;
 }
 
@@ -54,7 +33,7 @@ std::vector<float> ramp(size_t n, float start = 1.0f) {
 
 TEST_CASE("fp32 conv with SAME padding and stride 2 matches a hand computation") {
   // 1x3x3x1 input 1..9, 3x3 all-ones kernel, stride 2, SAME: pads 1 on every side.
-  Layer c = conv("c", 0, 1, 3, 1);
+  Layer c = conv_layer("c", 0, 1, 3, 1);
   c.stride_h = c.stride_w = 2;
   same_padding(3, 3, 2, 1, c.pad_top, c.pad_bottom);
   same_padding(3, 3, 2, 1, c.pad_left, c.pad_right);
@@ -62,7 +41,7 @@ TEST_CASE("fp32 conv with SAME padding and stride 2 matches a hand computation")
   CHECK(c.pad_bottom == 1);
   c.weights.assign(9, 1.0f);
   c.bias = {0.5f};
-  Graph g = single(input("x", {1, 3, 3, 1}), c);
+  Graph g = single(input_layer("x", {1, 3, 3, 1}), c);
   REQUIRE(g.layers[1].shape == Shape{1, 2, 2, 1});
   auto v = run_fp32(g, {{{1, 3, 3, 1}, ramp(9)}});
   // Windows: rows 0-1 x cols 0-1 -> 1+2+4+5, rows 0-1 x cols 1-2 -> 2+3+5+6, ...
@@ -79,30 +58,25 @@ TEST_CASE("SAME padding puts the smaller half first, as TF does") {
 }
 
 TEST_CASE("fp32 depthwise conv with multiplier 2 reads channel f / 2") {
-  Layer c = conv("dw", 0, 4, 1, 1, 2);  // C = 2, F = 4, groups = 2 (depthwise, multiplier 2)
+  Layer c = conv_layer("dw", 0, 4, 1, 1, 2);  // C = 2, F = 4, groups = 2 (depthwise, multiplier 2)
   c.weights = {1, 2, 3, 4};
-  Graph g = single(input("x", {1, 1, 2, 2}), c);
+  Graph g = single(input_layer("x", {1, 1, 2, 2}), c);
   auto v = run_fp32(g, {{{1, 1, 2, 2}, {10, 100, 20, 200}}});
   CHECK(v[1].data == std::vector<float>{10, 20, 300, 400, 20, 40, 600, 800});
 }
 
 TEST_CASE("grouped conv keeps the groups apart") {
-  Layer c = conv("g", 0, 2, 1, 2, 2);  // C = 4 in 2 groups of 2, F = 2
+  Layer c = conv_layer("g", 0, 2, 1, 2, 2);  // C = 4 in 2 groups of 2, F = 2
   c.weights = {1, 1, 1, -1};
-  Graph g = single(input("x", {1, 1, 1, 4}), c);
+  Graph g = single(input_layer("x", {1, 1, 1, 4}), c);
   auto v = run_fp32(g, {{{1, 1, 1, 4}, {1, 2, 3, 5}}});
   CHECK(v[1].data == std::vector<float>{3, -2});
 }
 
 TEST_CASE("pooling ignores padding cells") {
-  Layer p;
-  p.name = "p";
-  p.kind = LayerKind::AvgPool;
-  p.inputs = {0};
-  p.kernel_h = p.kernel_w = 2;
-  p.stride_h = p.stride_w = 2;
+  Layer p = pool_layer("p", LayerKind::AvgPool, 0, 2, 2);
   p.pad_bottom = p.pad_right = 1;  // 3x3 -> 2x2
-  Graph g = single(input("x", {1, 3, 3, 1}), p);
+  Graph g = single(input_layer("x", {1, 3, 3, 1}), p);
   auto v = run_fp32(g, {{{1, 3, 3, 1}, ramp(9)}});
   CHECK(v[1].data == std::vector<float>{3.0f, 4.5f, 7.5f, 9.0f});
   g.layers[1].kind = LayerKind::MaxPool;
@@ -111,35 +85,16 @@ TEST_CASE("pooling ignores padding cells") {
 }
 
 TEST_CASE("element-wise ops broadcast per channel; pad extends channels; concat joins them") {
-  Graph g;
-  g.name = "t";
-  g.layers.push_back(input("x", {1, 1, 2, 2}));
-  Layer k;
-  k.name = "k";
-  k.kind = LayerKind::Const;
-  k.shape = {2};
-  k.values = {10, 20};
-  g.layers.push_back(k);
-  Layer add;
-  add.name = "add";
-  add.kind = LayerKind::Add;
-  add.inputs = {0, 1};
-  g.layers.push_back(add);
-  Layer pad;
-  pad.name = "pad";
-  pad.kind = LayerKind::Pad;
-  pad.inputs = {2};
+  Graph g = start_graph("t", {1, 1, 2, 2});
+  g.layers.push_back(const_layer("k", {2}, {10, 20}));
+  g.layers.push_back(op_layer("add", LayerKind::Add, {0, 1}));
+  Layer pad = op_layer("pad", LayerKind::Pad, {2});
   pad.pads = {0, 0, 0, 0, 0, 0, 0, 1};
   g.layers.push_back(pad);
-  Layer cat;
-  cat.name = "cat";
-  cat.kind = LayerKind::Concat;
-  cat.inputs = {3, 0};
+  Layer cat = op_layer("cat", LayerKind::Concat, {3, 0});
   cat.axis = -1;
   g.layers.push_back(cat);
-  g.inputs = {0};
-  g.outputs = {{"cat", 4}};
-  validate(g);
+  finish_graph(g, "cat");
   REQUIRE(g.layers[4].shape == Shape{1, 1, 2, 5});
   auto v = run_fp32(g, {{{1, 1, 2, 2}, {1, 2, 3, 4}}});
   CHECK(v[2].data == std::vector<float>{11, 22, 13, 24});
@@ -147,15 +102,15 @@ TEST_CASE("element-wise ops broadcast per channel; pad extends channels; concat 
 }
 
 TEST_CASE("validate names the layer and the problem") {
-  Layer c = conv("bad_conv", 0, 2, 3, 3);
+  Layer c = conv_layer("bad_conv", 0, 2, 3, 3);
   c.weights.pop_back();
   Graph g;
   g.name = "model.json";
-  g.layers = {input("x", {1, 8, 8, 3}), c};
+  g.layers = {input_layer("x", {1, 8, 8, 3}), c};
   g.inputs = {0};
   g.outputs = {{"o", 1}};
   CHECK_THROWS_WITH(validate(g), Catch::Contains("bad_conv") && Catch::Contains("53 weights"));
-  g.layers[1] = conv("c", 0, 2, 3, 4);  // expects 4 input channels, input has 3
+  g.layers[1] = conv_layer("c", 0, 2, 3, 4);  // expects 4 input channels, input has 3
   CHECK_THROWS_AS(validate(g), apack::FormatError);
 }
 
@@ -179,9 +134,9 @@ TEST_CASE("round_half_away and requantization round halves away from zero") {
 }
 
 TEST_CASE("weights quantize symmetrically per channel") {
-  Layer c = conv("c", 0, 2, 1, 2);
+  Layer c = conv_layer("c", 0, 2, 1, 2);
   c.weights = {0.5f, -1.0f, 0.02f, 0.01f};
-  Graph g = single(input("x", {1, 1, 1, 2}), c);
+  Graph g = single(input_layer("x", {1, 1, 1, 2}), c);
   Calibration cal;
   add_calibration_run(cal, g, run_fp32(g, {{{1, 1, 1, 2}, {1.0f, -1.0f}}}), 100.0);
   QuantConfig qc;
@@ -208,76 +163,45 @@ Graph random_cnn(uint32_t seed) {
   auto fill = [&](std::vector<float>& v, float sd) {
     for (auto& x : v) x = n01(rng) * sd;
   };
-  Graph g;
-  g.name = "random_cnn";
-  g.layers.push_back(input("x", {1, 16, 16, 3}));
-  Layer c1 = conv("c1", 0, 8, 3, 3);
+  Graph g = start_graph("random_cnn", {1, 16, 16, 3});
+  Layer c1 = conv_layer("c1", 0, 8, 3, 3);
   c1.pad_top = c1.pad_bottom = c1.pad_left = c1.pad_right = 1;
   c1.act = Act::Relu6;
   fill(c1.weights, 0.4f);
   fill(c1.bias, 0.1f);
   g.layers.push_back(c1);
-  Layer dw = conv("dw", 1, 8, 3, 1, 8);
+  Layer dw = conv_layer("dw", 1, 8, 3, 1, 8);
   dw.pad_top = dw.pad_bottom = dw.pad_left = dw.pad_right = 1;
   dw.act = Act::Relu;
   fill(dw.weights, 0.5f);
   g.layers.push_back(dw);
-  Layer pw = conv("pw", 2, 8, 1, 8);
+  Layer pw = conv_layer("pw", 2, 8, 1, 8);
   fill(pw.weights, 0.5f);
   g.layers.push_back(pw);
-  Layer add;
-  add.name = "add";
-  add.kind = LayerKind::Add;
-  add.inputs = {1, 3};
+  Layer add = op_layer("add", LayerKind::Add, {1, 3});
   add.act = Act::Relu;
   g.layers.push_back(add);
-  Layer mp;
-  mp.name = "mp";
-  mp.kind = LayerKind::MaxPool;
-  mp.inputs = {4};
-  mp.kernel_h = mp.kernel_w = 2;
-  mp.stride_h = mp.stride_w = 2;
-  g.layers.push_back(mp);
-  Layer gap;
-  gap.name = "gap";
-  gap.kind = LayerKind::GlobalAvgPool;
-  gap.inputs = {5};
+  g.layers.push_back(pool_layer("mp", LayerKind::MaxPool, 4, 2, 2));
+  Layer gap = op_layer("gap", LayerKind::GlobalAvgPool, {5});
   gap.keep_dims = false;
   g.layers.push_back(gap);
-  Layer fc;
-  fc.name = "fc";
-  fc.kind = LayerKind::FullyConnected;
-  fc.inputs = {6};
+  Layer fc = op_layer("fc", LayerKind::FullyConnected, {6});
   fc.out_channels = 5;
   fc.weights.resize(40);
   fc.bias.resize(5);
   fill(fc.weights, 0.8f);
   fill(fc.bias, 0.2f);
   g.layers.push_back(fc);
-  Layer sm;
-  sm.name = "prob";
-  sm.kind = LayerKind::Softmax;
-  sm.inputs = {7};
-  g.layers.push_back(sm);
-  g.inputs = {0};
-  g.outputs = {{"prob", 8}};
-  validate(g);
+  g.layers.push_back(op_layer("prob", LayerKind::Softmax, {7}));
+  finish_graph(g, "prob");
   return g;
-}
-
-FloatTensor random_input(uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  FloatTensor t{{1, 16, 16, 3}, std::vector<float>(768)};
-  for (auto& x : t.data) x = u(rng);
-  return t;
 }
 
 }  // namespace
 
 TEST_CASE("int8 inference follows fp32 on a random CNN and is bit-reproducible") {
   Graph g = random_cnn(7);
-  FloatTensor x = random_input(11);
+  FloatTensor x = random_input({1, 16, 16, 3}, 11);
   auto ref = run_fp32(g, {x});
   Calibration cal;
   add_calibration_run(cal, g, ref, 100.0);
@@ -311,7 +235,7 @@ TEST_CASE("int8 inference follows fp32 on a random CNN and is bit-reproducible")
 
 TEST_CASE("calibration by percentile narrows the range") {
   Graph g = random_cnn(3);
-  auto ref = run_fp32(g, {random_input(5)});
+  auto ref = run_fp32(g, {random_input({1, 16, 16, 3}, 5)});
   Calibration full, p99;
   add_calibration_run(full, g, ref, 100.0);
   add_calibration_run(p99, g, ref, 99.0);
@@ -321,7 +245,7 @@ TEST_CASE("calibration by percentile narrows the range") {
 
 TEST_CASE("16-bit activations and weights use wide accumulators and track fp32 closely") {
   Graph g = random_cnn(9);
-  FloatTensor x = random_input(2);
+  FloatTensor x = random_input({1, 16, 16, 3}, 2);
   auto ref = run_fp32(g, {x});
   Calibration cal;
   add_calibration_run(cal, g, ref, 100.0);
@@ -335,25 +259,13 @@ TEST_CASE("16-bit activations and weights use wide accumulators and track fp32 c
 }
 
 TEST_CASE("a PReLU fused into an element-wise add follows fp32 in int8") {
-  Graph g;
-  g.name = "add_prelu";
-  g.layers.push_back(input("x", {1, 4, 4, 2}));
-  Layer k;
-  k.name = "k";
-  k.kind = LayerKind::Const;
-  k.shape = {2};
-  k.values = {0.25f, -0.5f};
-  g.layers.push_back(k);
-  Layer add;
-  add.name = "add";
-  add.kind = LayerKind::Add;
-  add.inputs = {0, 1};
+  Graph g = start_graph("add_prelu", {1, 4, 4, 2});
+  g.layers.push_back(const_layer("k", {2}, {0.25f, -0.5f}));
+  Layer add = op_layer("add", LayerKind::Add, {0, 1});
   add.act = Act::PRelu;
   add.alpha = {0.1f, 0.5f};
   g.layers.push_back(add);
-  g.inputs = {0};
-  g.outputs = {{"add", 2}};
-  validate(g);
+  finish_graph(g, "add");
   FloatTensor x{{1, 4, 4, 2}, std::vector<float>(32)};
   for (size_t i = 0; i < 32; ++i) x.data[i] = float(int(i) - 16) / 10.0f;
   const auto ref = run_fp32(g, {x});

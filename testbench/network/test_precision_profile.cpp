@@ -12,89 +12,28 @@
 #include "apack/network/precision_profile.hpp"
 #include "apack/network/quantize.hpp"
 #include "temp_dir.hpp"
+#include "tiny_graphs.hpp"
 
 using namespace apack::network;
+using namespace apack::test;
 using Catch::Matchers::Contains;
 
 namespace {
-
-Layer input_layer(const std::string& name, Shape shape) {
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::Input;
-  l.shape = std::move(shape);
-  return l;
-}
-
-// A k x k conv with f filters over c channels, SAME-style padding, random weights.
-Layer conv_layer(const std::string& name, int in, int64_t f, int64_t k, int64_t c,
-                 std::mt19937& rng, Act act = Act::None) {
-  std::normal_distribution<float> n01(0.0f, 1.0f);
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::Conv;
-  l.inputs = {in};
-  l.out_channels = f;
-  l.kernel_h = l.kernel_w = k;
-  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = k / 2;
-  l.act = act;
-  l.weights.resize(size_t(f * k * k * c));
-  for (auto& w : l.weights) w = n01(rng) * 0.3f;
-  l.bias.resize(size_t(f));
-  for (auto& b : l.bias) b = n01(rng) * 0.1f;
-  return l;
-}
 
 // x -> a (conv, relu) -> p (maxpool) -> b (conv), c (conv) -> add -> r (reshape) -> fc.
 // p's tensor is a's (MaxPool keeps its input's grid) and is read by both b and c.
 Graph branchy_graph() {
   std::mt19937 rng(7);
-  Graph g;
-  g.name = "branchy";
-  g.layers.push_back(input_layer("x", {1, 8, 8, 3}));
-  g.layers.push_back(conv_layer("a", 0, 4, 3, 3, rng, Act::Relu));
-  Layer p;
-  p.name = "p";
-  p.kind = LayerKind::MaxPool;
-  p.inputs = {1};
-  p.kernel_h = p.kernel_w = 2;
-  p.stride_h = p.stride_w = 2;
-  g.layers.push_back(p);
-  g.layers.push_back(conv_layer("b", 2, 4, 3, 4, rng));
-  g.layers.push_back(conv_layer("c", 2, 4, 1, 4, rng));
-  Layer add;
-  add.name = "add";
-  add.kind = LayerKind::Add;
-  add.inputs = {3, 4};
-  g.layers.push_back(add);
-  Layer r;
-  r.name = "r";
-  r.kind = LayerKind::Reshape;
-  r.inputs = {5};
-  r.shape = {1, 64};
-  g.layers.push_back(r);
-  Layer fc;
-  fc.name = "fc";
-  fc.kind = LayerKind::FullyConnected;
-  fc.inputs = {6};
-  fc.out_channels = 5;
-  std::normal_distribution<float> n01(0.0f, 1.0f);
-  fc.weights.resize(5 * 64);
-  for (auto& w : fc.weights) w = n01(rng) * 0.2f;
-  fc.bias.assign(5, 0.05f);
-  g.layers.push_back(fc);
-  g.inputs = {0};
-  g.outputs = {{"fc", 7}};
-  validate(g);
+  Graph g = start_graph("branchy", {1, 8, 8, 3});
+  g.layers.push_back(random_conv_layer("a", 0, 4, 3, 3, rng, 0.3f, Act::Relu));
+  g.layers.push_back(pool_layer("p", LayerKind::MaxPool, 1, 2, 2));
+  g.layers.push_back(random_conv_layer("b", 2, 4, 3, 4, rng, 0.3f, Act::None));
+  g.layers.push_back(random_conv_layer("c", 2, 4, 1, 4, rng, 0.3f, Act::None));
+  g.layers.push_back(op_layer("add", LayerKind::Add, {3, 4}));
+  g.layers.push_back(reshape_layer("r", 5, {1, 64}));
+  g.layers.push_back(random_fc_layer("fc", 6, 5, 64, rng, 0.2f, 0.05f));
+  finish_graph(g, "fc");
   return g;
-}
-
-FloatTensor random_input(const Shape& shape, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  FloatTensor t{shape, std::vector<float>(size_t(element_count(shape)))};
-  for (auto& v : t.data) v = u(rng);
-  return t;
 }
 
 PrecisionProfile parse(const std::string& text) {
@@ -269,13 +208,9 @@ TEST_CASE("the int executor is exact at 9..16 bits on a hand-made conv") {
   // direct double computation (exact: every sum is far below 2^53), the outputs with the
   // double requantization.
   std::mt19937 rng(11);
-  Graph g;
-  g.name = "one_conv";
-  g.layers.push_back(input_layer("x", {1, 5, 5, 3}));
-  g.layers.push_back(conv_layer("c", 0, 2, 3, 3, rng));
-  g.inputs = {0};
-  g.outputs = {{"c", 1}};
-  validate(g);
+  Graph g = start_graph("one_conv", {1, 5, 5, 3});
+  g.layers.push_back(random_conv_layer("c", 0, 2, 3, 3, rng, 0.3f, Act::None));
+  finish_graph(g, "c");
   const FloatTensor x = random_input({1, 5, 5, 3}, 3);
   Calibration cal;
   add_calibration_run(cal, g, run_fp32(g, {x}), 100.0);

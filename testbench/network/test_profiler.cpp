@@ -10,73 +10,31 @@
 #include "apack/network/precision_profile.hpp"
 #include "apack/network/profiler.hpp"
 #include "apack/network/quantize.hpp"
+#include "tiny_graphs.hpp"
 
 using namespace apack::network;
+using namespace apack::test;
 
 namespace {
-
-Layer conv_layer(const std::string& name, int in, int64_t f, int64_t k, int64_t c,
-                 std::mt19937& rng) {
-  std::normal_distribution<float> n01(0.0f, 1.0f);
-  Layer l;
-  l.name = name;
-  l.kind = LayerKind::Conv;
-  l.inputs = {in};
-  l.out_channels = f;
-  l.kernel_h = l.kernel_w = k;
-  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = k / 2;
-  l.act = Act::Relu;
-  l.weights.resize(size_t(f * k * k * c));
-  for (auto& w : l.weights) w = n01(rng) * 0.4f;
-  l.bias.resize(size_t(f));
-  for (auto& b : l.bias) b = n01(rng) * 0.1f;
-  return l;
-}
 
 // x (6x6x3) -> c1 3x3 -> c2 3x3 -> c3 1x1 -> reshape -> fc (10 classes).
 Graph tiny_net() {
   std::mt19937 rng(3);
-  Graph g;
-  g.name = "tiny";
-  Layer x;
-  x.name = "x";
-  x.kind = LayerKind::Input;
-  x.shape = {1, 6, 6, 3};
-  g.layers.push_back(x);
-  g.layers.push_back(conv_layer("c1", 0, 6, 3, 3, rng));
-  g.layers.push_back(conv_layer("c2", 1, 6, 3, 6, rng));
-  g.layers.push_back(conv_layer("c3", 2, 4, 1, 6, rng));
-  Layer r;
-  r.name = "r";
-  r.kind = LayerKind::Reshape;
-  r.inputs = {3};
-  r.shape = {1, 144};
-  g.layers.push_back(r);
-  Layer fc;
-  fc.name = "fc";
-  fc.kind = LayerKind::FullyConnected;
-  fc.inputs = {4};
-  fc.out_channels = 10;
-  std::normal_distribution<float> n01(0.0f, 1.0f);
-  fc.weights.resize(10 * 144);
-  for (auto& w : fc.weights) w = n01(rng) * 0.1f;
-  fc.bias.assign(10, 0.0f);
-  g.layers.push_back(fc);
-  g.inputs = {0};
-  g.outputs = {{"fc", 5}};
-  validate(g);
+  Graph g = start_graph("tiny", {1, 6, 6, 3});
+  g.layers.push_back(random_conv_layer("c1", 0, 6, 3, 3, rng, 0.4f, Act::Relu));
+  g.layers.push_back(random_conv_layer("c2", 1, 6, 3, 6, rng, 0.4f, Act::Relu));
+  g.layers.push_back(random_conv_layer("c3", 2, 4, 1, 6, rng, 0.4f, Act::Relu));
+  g.layers.push_back(reshape_layer("r", 3, {1, 144}));
+  g.layers.push_back(random_fc_layer("fc", 4, 10, 144, rng, 0.1f, 0.0f));
+  finish_graph(g, "fc");
   return g;
 }
 
+// n inputs of the tiny net, drawn one after the other from one generator seeded `seed`.
 std::vector<std::vector<FloatTensor>> inputs(int n, uint32_t seed) {
   std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
   std::vector<std::vector<FloatTensor>> out;
-  for (int k = 0; k < n; ++k) {
-    FloatTensor t{{1, 6, 6, 3}, std::vector<float>(108)};
-    for (auto& v : t.data) v = u(rng);
-    out.push_back({t});
-  }
+  for (int k = 0; k < n; ++k) out.push_back({random_input({1, 6, 6, 3}, rng)});
   return out;
 }
 
