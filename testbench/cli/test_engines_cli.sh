@@ -60,13 +60,16 @@ assert engines == {'bit-parallel', 'loom:k=2', 'laconic:sync=pe'}, engines
 assert all(r['outputs_equal'] == 'not checked' for r in rows)
 "
 
-# --- posenet, all four engines, verified (the issue's target workload)
+# --- posenet, all four engines (their outputs on every posenet layer are verified by the
+# engines_tests case "[posenet]"; here the command's figures, without the functional model)
 "$vp" engines compare "$W/models/posenet.json" --input "$W/images/astronaut.png" -q --totals-only \
-    --json "$tmp/posenet.json" >/dev/null
-check "posenet: all engines equal the reference on all 31 layers" $py -c "
+    --no-verify --json "$tmp/posenet.json" >/dev/null
+check "posenet: 31 layers, all its MACs, every engine's cycles add up over the layers" $py -c "
 import json; r = json.load(open('$tmp/posenet.json'))
 assert r['macs'] == 1091347152, r['macs']
-assert all(e['layers_equal'] == 31 for e in r['engines'])
+assert len(r['layers']) == 31 and r['verified'] is False
+for e in r['engines']:
+    assert sum(l['cycles'] for l in e['layers']) == e['cycles'] > 0, e['spec']
 "
 
 # --- built-in topology: synthetic values, labelled
