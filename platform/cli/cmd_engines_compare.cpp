@@ -253,6 +253,8 @@ void run_compare(const CompareArgs& a) {
           {"speedup", double(baseline_run.layers[l].result.cycles) / double(lr.result.cycles)},
           {"metrics", lr.result.metrics},
           {"model_seconds", lr.seconds}};
+      const EnergyBreakdown le = apack::engines::energy(lr.result.events, table);
+      jl["energy"] = {{"total_J", le.total_joules}, {"by_component_J", le.components}};
       if (lr.check.ran) {
         jl["outputs_equal"] = lr.check.equal();
         if (!lr.check.equal())
@@ -282,7 +284,8 @@ void run_compare(const CompareArgs& a) {
   if (!a.json_out.empty()) write_file_atomic(a.json_out, report.dump(1) + "\n");
   if (!a.csv_out.empty()) {
     std::ostringstream csv;
-    csv << "layer,macs,pa,pw,engine,cycles,compute_cycles,bandwidth_cycles,speedup,outputs_equal\n";
+    csv << "layer,macs,pa,pw,engine,cycles,compute_cycles,bandwidth_cycles,speedup,energy_J,"
+           "outputs_equal\n";
     for (size_t e = 0; e < runs.size(); ++e)
       for (size_t l = 0; l < layers.size(); ++l) {
         const auto& lr = runs[e].layers[l];
@@ -291,6 +294,7 @@ void run_compare(const CompareArgs& a) {
             << runs[e].spec.str() << ',' << lr.result.cycles << ',' << lr.result.compute_cycles
             << ',' << lr.result.bandwidth_cycles << ','
             << double(baseline_run.layers[l].result.cycles) / double(lr.result.cycles) << ','
+            << apack::engines::energy(lr.result.events, table).total_joules << ','
             << (lr.check.ran ? (lr.check.equal() ? "yes" : "no") : "not checked") << "\n";
       }
     write_file_atomic(a.csv_out, csv.str());
@@ -327,9 +331,15 @@ void run_compare(const CompareArgs& a) {
                     : (" [peak " + std::to_string(peak).substr(0, 5) + "x the baseline]").c_str());
   }
   if (a.per_layer) {
-    std::printf("\nper layer: cycles (speedup over the baseline)\n");
+    // Laconic's potential per layer, from the first Laconic engine shown.
+    const EngineRun* laconic = nullptr;
+    for (size_t idx : shown)
+      if (!laconic && runs[idx].info.name == "laconic") laconic = &runs[idx];
+    std::printf("\nper layer: cycles (speedup over the baseline)%s\n",
+                laconic ? "; Laconic's potential (ideal work reduction)" : "");
     std::printf("  %3s %-36s %8s %5s", "#", "layer", "MACs", "Pa/Pw");
     for (size_t idx : shown) std::printf(" %20s", runs[idx].info.name.c_str());
+    if (laconic) std::printf(" %9s", "potential");
     std::printf("\n");
     for (size_t l = 0; l < layers.size(); ++l) {
       const LayerWork& w = layers[l].work;
@@ -342,6 +352,14 @@ void run_compare(const CompareArgs& a) {
         std::snprintf(cell, sizeof cell, "%s (%.2fx)%s", si(double(lr.result.cycles)).c_str(), sp,
                       lr.check.ran && !lr.check.equal() ? "!" : "");
         std::printf(" %20s", cell);
+      }
+      if (laconic) {
+        const auto& m = laconic->layers[l].result.metrics;
+        const auto it = m.find("potential");
+        if (it != m.end())
+          std::printf(" %8.1fx", it->second);
+        else
+          std::printf(" %9s", "-");
       }
       std::printf("\n");
     }

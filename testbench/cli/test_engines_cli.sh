@@ -48,6 +48,8 @@ for e in r['engines']:
     assert abs(e['energy']['total_J'] - sum(e['energy']['by_component_J'].values())) < 1e-9 * e['energy']['total_J']
     assert e['value_pairs_per_s'] > 0
     assert sum(l['cycles'] for l in e['layers']) == e['cycles']
+    layer_j = sum(l['energy']['total_J'] for l in e['layers'])
+    assert abs(layer_j - e['energy']['total_J']) <= 1e-9 * e['energy']['total_J'], e['spec']
 assert r['synthetic_values'] is False and r['precisions'] == 'data'
 "
 "$vp" engines compare "${emotion[@]}" -q --totals-only --no-verify --engines loom:k=2,laconic:sync=pe \
