@@ -6,6 +6,7 @@
 
 #include "apack/error.hpp"
 #include "commands.hpp"
+#include "scenario_commands.hpp"
 
 namespace apack::vp {
 bool progress_line_open = false;
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   apack::vp::register_network(app);
   apack::vp::register_dram(app);
   apack::vp::register_engines(app);
+  apack::vp::register_scenario(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

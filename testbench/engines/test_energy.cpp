@@ -3,6 +3,7 @@
 // the energy sums.
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -102,7 +103,13 @@ TEST_CASE("shipped tables parse, cover every event and equal the files on disk",
       // the source text).
       CHECK((s.derived || contains(s.source, "memory-energy.md §")));
     }
-    CHECK(t.events.size() == kEvents.size());
+    // Beyond the engines' events the tables price the APack pipeline's (docs/apack-pipeline.md),
+    // and nothing else.
+    std::vector<std::string> others;
+    for (const auto& [name, s] : t.events)
+      if (std::find(kEvents.begin(), kEvents.end(), name) == kEvents.end()) others.push_back(name);
+    CHECK(others == std::vector<std::string>{"apack.decode_values", "apack.encode_values",
+                                             "apack.fifo_accesses", "apack.table_loads"});
     // The library's copy is the file as shipped, and reads the same from disk.
     const std::string path =
         std::string(APACK_SOURCE_DIR) + "/models/engines/tech/" + tech + ".yaml";
