@@ -4,13 +4,13 @@
 # UndefinedBehaviorSanitizer and runs every test there, then builds the libFuzzer targets
 # (clang, sanitizers on) and runs each for a bounded time.
 #
-# Environment: APACK_FUZZ_SECONDS (default 20) per fuzz target; APACK_SKIP_SANITIZE=1 and
+# Environment: APACK_FUZZ_SECONDS (default 15) per fuzz target; APACK_SKIP_SANITIZE=1 and
 # APACK_SKIP_FUZZ=1 skip those stages (for quick local runs; CI runs everything).
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
 jobs=$(nproc)
-fuzz_seconds=${APACK_FUZZ_SECONDS:-20}
+fuzz_seconds=${APACK_FUZZ_SECONDS:-15}
 stage() { printf '\n== %s ==\n' "$*"; }
 
 stage "dependencies"
