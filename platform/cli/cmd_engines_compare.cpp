@@ -87,6 +87,19 @@ json events_json(const EventCounts& e) {
   return j;
 }
 
+// Laconic's potential over the network: bit-products of a datapath as wide as each layer's data
+// (64 per MAC for 8-bit data, 256 for 16-bit; engines.md §4) over the term pairs. 0 for an
+// engine that reports no term pairs.
+double network_potential(const EngineRun& r) {
+  double pairs = 0, ideal = 0;
+  for (const auto& lr : r.layers) {
+    const auto& m = lr.result.metrics;
+    if (m.count("term_pairs")) pairs += m.at("term_pairs");
+    if (m.count("potential_bit_products")) ideal += m.at("potential_bit_products");
+  }
+  return pairs > 0 ? ideal / pairs : 0.0;
+}
+
 json energy_json(const EnergyBreakdown& b) {
   json j;
   j["total_J"] = b.total_joules;
@@ -241,15 +254,7 @@ void run_compare(const CompareArgs& a) {
                          {"activations_out", r.act_out_bits}};
     j["events"] = events_json(r.events);
     j["layers_equal"] = r.layers_equal;
-    {
-      double pairs = 0, ideal = 0;
-      for (const auto& lr : r.layers) {
-        const auto& m = lr.result.metrics;
-        if (m.count("term_pairs")) pairs += m.at("term_pairs");
-        if (m.count("potential_bit_products")) ideal += m.at("potential_bit_products");
-      }
-      if (pairs > 0) j["potential"] = ideal / pairs;
-    }
+    if (const double p = network_potential(r); p > 0) j["potential"] = p;
     j["model_seconds"] = r.seconds;
     j["value_pairs_per_s"] = r.seconds > 0 ? double(r.macs) / r.seconds : 0.0;
     j["layers"] = json::array();
@@ -388,22 +393,13 @@ void run_compare(const CompareArgs& a) {
             : (std::to_string(r.layers_equal) + "/" + std::to_string(layers.size())).c_str(),
         (si(r.seconds > 0 ? double(r.macs) / r.seconds : 0.0)).c_str());
   }
-  // Laconic's potential over the network: bit-products of a datapath as wide as each layer's
-  // data (64 per MAC for 8-bit data, 256 for 16-bit; engines.md §4) over the term pairs.
   for (size_t idx : shown) {
     const EngineRun& r = runs[idx];
-    if (r.info.name != "laconic") continue;
-    double pairs = 0, ideal = 0;
-    for (const auto& lr : r.layers) {
-      const auto& m = lr.result.metrics;
-      if (m.count("term_pairs")) pairs += m.at("term_pairs");
-      if (m.count("potential_bit_products")) ideal += m.at("potential_bit_products");
-    }
-    if (pairs > 0)
+    if (const double p = network_potential(r); p > 0)
       std::printf(
           "%s potential (ideal work reduction: bit-products at the data width / term "
           "pairs): %.1fx\n",
-          r.spec.str().c_str(), ideal / pairs);
+          r.spec.str().c_str(), p);
   }
   std::printf("\nenergy by component (uJ):\n");
   for (size_t idx : shown) {
