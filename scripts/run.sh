@@ -6,8 +6,9 @@
 # fp32 and int8 reference inference of the three models on real photos, posenet's layer traces,
 # and APack on those traces (weights and activations). Then the DRAM model on generated traces
 # for each preset and on DRAMSys's own DDR4 files.
-# (Until the platform lands this is the codec's and networks' job; it becomes the default
-# scenario's run.)
+# First of all it runs the default scenario (scenarios/default.yaml: posenet on the astronaut
+# photo, tensor-core, APack, LPDDR4-3200) through the platform and prints its summary; the paper
+# scenarios (scenarios/paper/) run last.
 set -euo pipefail
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo_root"
@@ -18,6 +19,10 @@ bash scripts/setup-deps.sh
 stage "build"
 bash scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
 apack=build/codec/apack
+
+stage "the default scenario: apack-vp run scenarios/default.yaml"
+bash scripts/fetch_workloads.sh > /dev/null
+build/platform/cli/apack-vp run scenarios/default.yaml --out out/default --plots
 
 stage "real weights (fetch + int8 quantization)"
 bash scripts/quantize_all.sh
@@ -76,3 +81,6 @@ stage "engines: bit-parallel, tensor-core, Loom, Laconic on posenet (astronaut.p
 "$vp" engines compare $W/models/posenet.json --input $W/images/astronaut.png
 stage "engines: the comparisons of docs/engines.md"
 bash scripts/engines_results.sh build out/run/engines
+
+stage "paper scenarios (scenarios/paper/): measured beside the published figures"
+bash scripts/paper_scenarios.sh build out/paper

@@ -19,8 +19,8 @@
 #include "apack/network/model_source.hpp"
 #include "apack/network/precision_profile.hpp"
 #include "apack/network/quantize.hpp"
+#include "apack/run/network_inputs.hpp"
 #include "engines_commands.hpp"
-#include "network_inputs.hpp"
 #include "progress.hpp"
 
 namespace apack::vp {
@@ -51,16 +51,6 @@ std::vector<std::string> split_list(const std::string& text) {
   while (std::getline(in, item, ','))
     if (!item.empty()) out.push_back(item);
   return out;
-}
-
-// A seeded input for a built-in topology run without --input: uniform in [-1, 1), the range of
-// the generic preprocessing.
-FloatTensor synthetic_input(const Graph& g, uint64_t seed) {
-  const Layer& in = g.layers[size_t(g.inputs.at(0))];
-  FloatTensor t{in.shape, std::vector<float>(size_t(element_count(in.shape)))};
-  SyntheticNormal rng(seed ^ 0x9e3779b97f4a7c15ULL);
-  for (auto& v : t.data) v = float(std::max(-1.0, std::min(1.0, rng.next() / 3.0)));
-  return t;
 }
 
 std::string si(double v) {

@@ -15,8 +15,8 @@
 #include "apack/network/model_source.hpp"
 #include "apack/network/precision_profile.hpp"
 #include "apack/network/profiler.hpp"
+#include "apack/run/network_inputs.hpp"
 #include "engines_commands.hpp"
-#include "network_inputs.hpp"
 #include "progress.hpp"
 
 namespace apack::vp {

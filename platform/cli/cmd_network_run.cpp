@@ -18,9 +18,9 @@
 #include "apack/network/readout.hpp"
 #include "apack/network/trace.hpp"
 #include "apack/npy.hpp"
+#include "apack/run/network_inputs.hpp"
 #include "commands.hpp"
 #include "network_commands.hpp"
-#include "network_inputs.hpp"
 #include "progress.hpp"
 
 namespace apack::vp {

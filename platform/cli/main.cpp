@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   apack::vp::register_dram(app);
   apack::vp::register_engines(app);
   apack::vp::register_scenario(app);
+  apack::vp::register_run(app);
+  apack::vp::register_compare(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

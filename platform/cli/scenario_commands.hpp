@@ -6,5 +6,7 @@
 namespace apack::vp {
 
 void register_scenario(CLI::App& app);  // scenario check
+void register_run(CLI::App& app);       // run (cmd_run.cpp)
+void register_compare(CLI::App& app);   // compare (cmd_compare.cpp)
 
 }  // namespace apack::vp

@@ -192,8 +192,8 @@ StoredTensor encode_apack(const uint8_t* values, size_t n, ElementFormat f, cons
 }
 
 StoredTensor open_apack(std::vector<uint8_t> bytes, ElementFormat f, uint64_t n, uint32_t chunk,
-                        const std::string& what) {
-  const ContainerHeader h = read_container(bytes.data(), bytes.size(), what);
+                        const std::string& what, bool check_checksum) {
+  const ContainerHeader h = read_container(bytes.data(), bytes.size(), what, check_checksum);
   if (h.format.is_signed != f.is_signed || h.format.bits != f.bits)
     throw FormatError(what + ": the container holds " +
                       (h.format.is_signed ? "signed " : "unsigned ") +

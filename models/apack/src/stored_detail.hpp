@@ -11,7 +11,7 @@ namespace apack::pipeline::detail {
 StoredTensor encode_apack(const uint8_t* values, size_t n, ElementFormat f, const CodecChoice& c,
                           const std::string& what);
 StoredTensor open_apack(std::vector<uint8_t> bytes, ElementFormat f, uint64_t n, uint32_t chunk,
-                        const std::string& what);
+                        const std::string& what, bool check_checksum);
 std::vector<uint8_t> decode_apack(const StoredTensor& s, const std::string& what);
 // Decodes chunks [first, end) into `out` (their values, in order).
 void decode_apack_chunks(const StoredTensor& s, size_t first, size_t end, uint8_t* out,

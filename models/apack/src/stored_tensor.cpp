@@ -47,8 +47,10 @@ StoredTensor encode_tensor(const uint8_t* values, size_t n, ElementFormat format
 }
 
 StoredTensor open_stored(std::vector<uint8_t> bytes, Codec codec, ElementFormat format, uint64_t n,
-                         uint32_t chunk, int shapeshifter_group, const std::string& what) {
-  if (codec == Codec::apack) return detail::open_apack(std::move(bytes), format, n, chunk, what);
+                         uint32_t chunk, int shapeshifter_group, const std::string& what,
+                         bool check_checksum) {
+  if (codec == Codec::apack)
+    return detail::open_apack(std::move(bytes), format, n, chunk, what, check_checksum);
   return detail::open_simple(std::move(bytes), codec, format, n, chunk, shapeshifter_group, what);
 }
 

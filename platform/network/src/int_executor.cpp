@@ -90,8 +90,10 @@ void elementwise(const Layer& l, const QuantLayer& ql, const IntTensor& a, const
   });
 }
 
-IntTensor run_layer(const QuantizedGraph& qg, size_t index, const std::vector<IntTensor>& v,
-                    std::vector<int64_t>* keep, unsigned threads) {
+}  // namespace
+
+IntTensor run_int_layer(const QuantizedGraph& qg, size_t index, const std::vector<IntTensor>& v,
+                        std::vector<int64_t>* keep, unsigned threads) {
   const Graph& g = *qg.graph;
   const Layer& l = g.layers[index];
   const QuantLayer& ql = qg.layers[index];
@@ -203,7 +205,19 @@ IntTensor run_layer(const QuantizedGraph& qg, size_t index, const std::vector<In
   return out;
 }
 
-}  // namespace
+int32_t finish_weighted_sum(const QuantizedGraph& qg, size_t index, int64_t f, int64_t sum) {
+  const Graph& g = *qg.graph;
+  const Layer& l = g.layers[index];
+  const QuantLayer& ql = qg.layers[index];
+  if (!l.has_weights()) fail(g, l, "finish_weighted_sum on a layer without weights");
+  if (f < 0 || f >= l.out_channels) fail(g, l, "output channel out of range");
+  const int64_t a = sum + ql.bias[size_t(f)];
+  if (!ql.wide_accumulator && a != int64_t(int32_t(a)))
+    fail(g, l, "int32 accumulator overflow (bias too large for the scales)");
+  const Requant& r =
+      l.act == Act::PRelu && a < 0 ? ql.requant_neg[size_t(f)] : ql.requant[size_t(f)];
+  return clamp_to(r.apply(a), ql.lo, ql.hi);
+}
 
 IntRun run_int(const QuantizedGraph& qg, const std::vector<FloatTensor>& inputs,
                bool keep_accumulators, unsigned threads) {
@@ -238,7 +252,7 @@ IntRun run_int(const QuantizedGraph& qg, const std::vector<FloatTensor>& inputs,
     }
     std::vector<int64_t>* keep =
         keep_accumulators && g.layers[i].has_weights() ? &run.accumulators[i] : nullptr;
-    run.values[i] = run_layer(qg, i, run.values, keep, threads);
+    run.values[i] = run_int_layer(qg, i, run.values, keep, threads);
   }
   return run;
 }

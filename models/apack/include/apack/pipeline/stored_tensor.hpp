@@ -96,9 +96,12 @@ inline StoredTensor encode_tensor(const std::vector<uint8_t>& values, ElementFor
 
 // Rebuilds the chunk index of stored bytes read back (from DRAM): the container's own header
 // for APack; n and chunk, which the platform's mapping knows, for the other codecs. Everything is
-// validated; inconsistent bytes are an apack::FormatError naming `what`.
+// validated; inconsistent bytes are an apack::FormatError naming `what`. `check_checksum` false
+// skips the CRC-32C over the whole APack container: a codec that has fetched only the header and
+// chunk index (the payload bytes arrive later, per tile) opens the tensor that way.
 StoredTensor open_stored(std::vector<uint8_t> bytes, Codec codec, ElementFormat format, uint64_t n,
-                         uint32_t chunk, int shapeshifter_group, const std::string& what);
+                         uint32_t chunk, int shapeshifter_group, const std::string& what,
+                         bool check_checksum = true);
 
 // Every value, checked (APack: both CRC-32Cs of the container).
 std::vector<uint8_t> decode_tensor(const StoredTensor& s, const std::string& what);

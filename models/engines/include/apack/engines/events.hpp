@@ -11,6 +11,9 @@
 //   abuf.read_bits                 bits read from the activation buffer
 //   wbuf.read_bits                 bits read from the weight buffer
 //   obuf.write_bits                bits of results written to the output buffer
+//   abuf.write_bits / wbuf.write_bits / obuf.read_bits
+//                                  the platform's DMA filling the input buffers and draining the
+//                                  output buffer (not reported by the engines themselves)
 //   acc.updates                    accumulator (or output register) updates
 //   offchip.weight_bits / offchip.act_in_bits / offchip.act_out_bits
 //                                  bits moved to or from off-chip memory at the engine's

@@ -121,6 +121,17 @@ struct IntRun {
 IntRun run_int(const QuantizedGraph& qg, const std::vector<FloatTensor>& inputs,
                bool keep_accumulators = false, unsigned threads = 0);
 
+// One layer of run_int: `values` holds the tensors of the layers before it (index = layer index;
+// only the layer's inputs are read). `keep` receives a Conv/FC layer's accumulators when given.
+// The platform runs the layers that are not on the engine this way, on the tensors it read back.
+IntTensor run_int_layer(const QuantizedGraph& qg, size_t index,
+                        const std::vector<IntTensor>& values, std::vector<int64_t>* keep = nullptr,
+                        unsigned threads = 1);
+
+// The output value of a Conv/FC layer for output channel `f` from an engine's sum of products
+// (without bias): bias, requantization and clamp exactly as run_int does them.
+int32_t finish_weighted_sum(const QuantizedGraph& qg, size_t index, int64_t f, int64_t sum);
+
 // Output SQNR in dB of `test` against `reference` (10 log10(sum ref^2 / sum (ref-test)^2)).
 double sqnr_db(const std::vector<float>& reference, const std::vector<float>& test);
 

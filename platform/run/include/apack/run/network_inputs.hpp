@@ -2,6 +2,7 @@
 // .npy fed as is.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -25,5 +26,9 @@ image::Crop parse_crop(const std::string& text);
 network::FloatTensor load_input(const std::string& path, const network::Graph& graph,
                                 const image::Preprocess& pre,
                                 const std::optional<image::Crop>& crop);
+
+// A seeded input for a built-in topology run without an image: uniform-ish in [-1, 1] (a normal
+// deviate / 3, clamped), the range of the generic preprocessing.
+network::FloatTensor synthetic_input(const network::Graph& graph, uint64_t seed);
 
 }  // namespace apack::vp

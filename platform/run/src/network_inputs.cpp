@@ -1,5 +1,6 @@
-#include "network_inputs.hpp"
+#include "apack/run/network_inputs.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "apack/error.hpp"
+#include "apack/network/builtin.hpp"
 #include "apack/npy.hpp"
 
 namespace apack::vp {
@@ -103,6 +105,14 @@ network::FloatTensor load_input(const std::string& path, const Graph& g,
   const image::Image img = image::decode_file(path);
   image::FloatImage f = image::preprocess(img, pre, crop, path);
   t.data = std::move(f.data);
+  return t;
+}
+
+network::FloatTensor synthetic_input(const network::Graph& g, uint64_t seed) {
+  const network::Layer& in = g.layers[size_t(g.inputs.at(0))];
+  network::FloatTensor t{in.shape, std::vector<float>(size_t(network::element_count(in.shape)))};
+  network::SyntheticNormal rng(seed ^ 0x9e3779b97f4a7c15ULL);
+  for (auto& v : t.data) v = float(std::max(-1.0, std::min(1.0, rng.next() / 3.0)));
   return t;
 }
 

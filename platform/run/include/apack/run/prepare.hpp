@@ -1,0 +1,39 @@
+// The network side of a run, before any simulation: the model loaded, its inputs, quantization
+// (with the scenario's precision profile), calibration, the reference int8 inference that the
+// platform's outputs are verified against, and the APack table profiles of the activations
+// (byte histograms of every layer's output on the calibration inputs).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "apack/engines/network_layers.hpp"
+#include "apack/network/graph.hpp"
+#include "apack/network/quantize.hpp"
+#include "apack/pipeline/stored_tensor.hpp"
+#include "apack/scenario/scenario.hpp"
+
+namespace apack::run {
+
+struct PreparedNetwork {
+  std::unique_ptr<network::Graph> graph;  // qg points to it
+  network::QuantizedGraph qg;
+  network::IntRun reference;                  // on the scenario's input, accumulators kept
+  std::vector<engines::NetworkLayer> layers;  // Conv/FC as engine work (shape, formats, sums)
+  // Per graph layer: the byte histogram of its output on the calibration inputs (empty format
+  // bits = 0 where not computed).
+  std::vector<pipeline::TableProfile> profiles;
+  bool synthetic = false;  // built-in topology with synthetic values and input
+  std::vector<std::string> notes;
+};
+
+// `progress` receives short messages ("quantizing") as the steps start.
+PreparedNetwork prepare_network(const scenario::Scenario& s,
+                                const std::function<void(const std::string&)>& progress);
+
+// The storage format of a layer's output tensor.
+ElementFormat output_format(const network::QuantizedGraph& qg, int layer);
+
+}  // namespace apack::run

@@ -1,0 +1,130 @@
+#include "fill_result.hpp"
+
+#include <algorithm>
+
+#include "apack/dram/energy.hpp"
+#include "apack/network/graph.hpp"
+#include "apack/scenario/scenario.hpp"
+
+namespace apack::run {
+
+namespace {
+
+const char* layer_kind(const network::Layer& l) { return network::layer_kind_name(l.kind); }
+
+}  // namespace
+
+void fill_result(report::RunResult& r, const scenario::Scenario& s, const PreparedNetwork& net,
+                 const std::vector<LayerJob>& jobs, const Accelerator& acc,
+                 const pipeline::sc::CodecPipeline& codec,
+                 const std::vector<std::unique_ptr<dram::sc::MemoryController>>& channels,
+                 const memory::TensorMap& tensors, Ledger& ledger, const dram::MemSpec& spec) {
+  const network::Graph& g = *net.graph;
+  r.scenario_name = s.name;
+  r.scenario_file = s.source;
+  r.scenario_json = scenario::to_json_text(s, -1);
+  r.engine = s.engine.name;
+  r.engine_description = s.engine.description;
+  r.codec = s.codec.enabled ? scenario::name(s.codec.compressor) : "bypass";
+  r.table_source = r.codec == "apack" ? scenario::name(s.codec.tables) : "";
+  r.dram = s.dram.memspec + " x" + std::to_string(s.dram.channels) +
+           (s.dram.channels == 1 ? " channel" : " channels");
+  r.tlm_mode = scenario::name(s.dram.mode);
+  r.model = s.network.model;
+  r.inputs = s.network.inputs;
+  r.synthetic = net.synthetic;
+  r.technology = s.technology;
+  r.clock_ghz = s.clock_ghz;
+  r.notes = s.notes;
+  r.notes.insert(r.notes.end(), net.notes.begin(), net.notes.end());
+  r.cycles = int64_t(r.sim_time_ns * s.clock_ghz + 0.5);
+
+  // DRAM: totals, and its energy by kind (attributed to layers by their share of bytes moved).
+  dram::EnergyBreakdown dram_energy;
+  for (const auto& c : channels) {
+    r.dram_requests += c->stats().requests;
+    dram_energy.modelled = c->energy().modelled;
+    for (int k = 0; k < dram::kEnergyKinds; ++k)
+      dram_energy.pj[size_t(k)] += c->energy().pj[size_t(k)];
+  }
+  const std::string dram_source =
+      "DRAM model (docs/dram.md): IDD method on the " + s.dram.memspec +
+      " memspec's currents and voltages, from the simulated command counts and state residency";
+  for (int k = 0; k < dram::kEnergyKinds; ++k) {
+    const double pj = dram_energy.pj[size_t(k)];
+    if (pj > 0)
+      ledger.add_dram(std::string("dram.") + dram::name(dram::EnergyKind(k)), 1, pj, dram_source);
+  }
+  if (!dram_energy.modelled)
+    r.notes.push_back("the memspec has no power data: DRAM energy is not modelled (zero)");
+
+  const auto& traffic = codec.traffic();
+  uint64_t all_bytes = 0;
+  for (const auto& [layer, t] : traffic) all_bytes += t.read_bytes + t.write_bytes;
+  const double dram_joules = dram_energy.total_pj() * 1e-12;
+
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const LayerJob& job = jobs[j];
+    const network::Layer& l = g.layers[size_t(job.index)];
+    const LayerTiming& t = acc.timing()[j];
+    report::LayerRecord rec;
+    rec.index = job.index;
+    rec.name = l.name;
+    rec.kind = layer_kind(l);
+    rec.unit = job.on_engine ? "engine" : "vector";
+    rec.tiles = job.on_engine ? int64_t(job.plan.tiles.size()) : 0;
+    rec.macs = job.on_engine ? job.work.macs() : 0;
+    rec.start_ns = t.start_ns;
+    rec.end_ns = t.end_ns;
+    rec.cycles = int64_t((t.end_ns - t.start_ns) * s.clock_ghz + 0.5);
+    rec.compute_cycles = t.compute_cycles;
+    auto it = traffic.find(job.index);
+    if (it != traffic.end()) {
+      const auto& tr = it->second;
+      rec.dram_read_bytes = tr.read_bytes;
+      rec.dram_write_bytes = tr.write_bytes;
+      rec.dram_read_bursts = tr.read_bursts;
+      rec.dram_write_bursts = tr.write_bursts;
+      rec.raw_read_bytes = tr.raw_read_bytes;
+      rec.raw_write_bytes = tr.raw_write_bytes;
+      rec.energy_j = ledger.add(tr.events);
+    }
+    const uint64_t raw = rec.raw_read_bytes + rec.raw_write_bytes;
+    rec.compression_ratio =
+        raw == 0 ? 1.0 : double(rec.dram_read_bytes + rec.dram_write_bytes) / double(raw);
+    // The layer waited on whichever side was busy longer.
+    const double layer_ns = t.end_ns - t.start_ns;
+    rec.bound = t.compute_ns >= 0.5 * layer_ns ? "compute" : "memory";
+    for (const auto& [c, j2] : ledger.add(acc.job_events()[j])) rec.energy_j[c] += j2;
+    if (all_bytes > 0)
+      rec.energy_j["dram"] +=
+          dram_joules * double(rec.dram_read_bytes + rec.dram_write_bytes) / double(all_bytes);
+    for (const auto& [c, v] : rec.energy_j) rec.energy_total_j += v;
+    r.macs += rec.macs;
+    r.dram_read_bytes += rec.dram_read_bytes;
+    r.dram_write_bytes += rec.dram_write_bytes;
+    r.dram_read_bursts += rec.dram_read_bursts;
+    r.dram_write_bursts += rec.dram_write_bursts;
+    r.raw_read_bytes += rec.raw_read_bytes;
+    r.raw_write_bytes += rec.raw_write_bytes;
+    r.layers.push_back(std::move(rec));
+  }
+  r.energy = ledger.items();
+  r.energy_total_j = ledger.total_joules();
+  r.energy_by_component = ledger.by_component();
+
+  for (const memory::TensorInfo& t : tensors.all()) {
+    if (!t.written) continue;
+    report::Footprint& f = t.role == memory::TensorRole::weights ? r.weights : r.activations;
+    ++f.tensors;
+    f.raw_bytes += (t.n * uint64_t(t.format.bits) + 7) / 8;
+    f.stored_bytes += t.stored_bytes;
+  }
+  if (r.sim_wall_seconds > 0) {
+    r.dram_requests_per_second = double(r.dram_requests) / r.sim_wall_seconds;
+    r.sim_to_wall = r.sim_time_ns * 1e-9 / r.sim_wall_seconds;
+  }
+  (void)spec;
+}
+
+}  // namespace apack::run
