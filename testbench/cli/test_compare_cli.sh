@@ -5,19 +5,10 @@
 # --json output, --layers, the warnings, and errors naming a missing folder, a folder without
 # summary.json and the key missing from a damaged summary. Prints one line per check and
 # "N passed, M failed" last; exits non-zero on any failure.
-set -u
-if [ $# -ne 2 ]; then
-    echo "usage: $0 APACK_VP SOURCE_DIR" >&2
-    exit 2
-fi
-vp=$1
-src=$2
-py=/usr/bin/python3
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/apack-vp-compare-test.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-# shellcheck source=checks.sh
-. "$src/testbench/cli/checks.sh"
+cli_args="APACK_VP SOURCE_DIR"
+cli_workloads=0
+# shellcheck source=preamble.sh
+. "$(dirname "$0")/preamble.sh"
 
 # Two runs of the same model and input: B takes half the time (1000 vs 2000 ns), 2/3 of the
 # energy (2 vs 3 uJ: speedup 2, efficiency 1.5) and 60% of the DRAM traffic (900 vs 1500 B).

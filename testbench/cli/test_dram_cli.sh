@@ -7,20 +7,11 @@
 # the file and line, with an existing --json output left intact when a run fails. Numbers are
 # checked with /usr/bin/python3. Prints one line per check and "N passed, M failed" last;
 # exits non-zero on any failure.
-set -u
-if [ $# -ne 2 ]; then
-    echo "usage: $0 APACK_VP SOURCE_DIR" >&2
-    exit 2
-fi
-vp=$1
-src=$2
-py=/usr/bin/python3
+cli_args="APACK_VP SOURCE_DIR"
+cli_workloads=0
+# shellcheck source=preamble.sh
+. "$(dirname "$0")/preamble.sh"
 D=$src/testbench/dram/data/dramsys
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/apack-vp-dram-test.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-# shellcheck source=checks.sh
-. "$src/testbench/cli/checks.sh"
 # pycheck DESCRIPTION JSON_FILE CODE: runs CODE with j = the parsed file.
 pycheck() {
     desc=$1

@@ -4,23 +4,10 @@
 # built-in topology; the JSON report's figures and checks; a profile found by `engines profile`
 # consumed by `engines compare`; clear errors naming the option, engine, key, file or line for
 # bad input, with nothing half-written. Prints one line per check, "N passed, M failed" last.
-set -u
-if [ $# -ne 2 ]; then
-    echo "usage: $0 APACK_VP SOURCE_DIR" >&2
-    exit 2
-fi
-vp=$1
-src=$2
-py=/usr/bin/python3
-W=$src/workloads-cache
-if ! [ -f "$W/models/posenet.json" ] || ! [ -f "$W/images/grace_hopper.jpg" ]; then
-    bash "$src/scripts/fetch_workloads.sh" >/dev/null || exit 2
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/apack-vp-test.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-# shellcheck source=checks.sh
-. "$src/testbench/cli/checks.sh"
+cli_args="APACK_VP SOURCE_DIR"
+cli_workloads=1
+# shellcheck source=preamble.sh
+. "$(dirname "$0")/preamble.sh"
 
 emotion=("$W/models/emotion.json" --input "$W/images/grace_hopper.jpg")
 

@@ -5,24 +5,10 @@
 # `apack stats`, and clear errors (naming the file, node or option) for bad inputs, with nothing
 # half-written left behind. Numbers are checked with Debian's /usr/bin/python3 + numpy.
 # Prints one line per check and "N passed, M failed" last; exits non-zero on any failure.
-set -u
-if [ $# -ne 3 ]; then
-    echo "usage: $0 APACK_VP APACK SOURCE_DIR" >&2
-    exit 2
-fi
-vp=$1
-apack=$2
-src=$3
-py=/usr/bin/python3
-W=$src/workloads-cache
-if ! [ -f "$W/models/posenet.json" ] || ! [ -f "$W/images/grace_hopper.jpg" ]; then
-    bash "$src/scripts/fetch_workloads.sh" >/dev/null || exit 2
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/apack-vp-test.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-# shellcheck source=checks.sh
-. "$src/testbench/cli/checks.sh"
+cli_args="APACK_VP APACK SOURCE_DIR"
+cli_workloads=1
+# shellcheck source=preamble.sh
+. "$(dirname "$0")/preamble.sh"
 
 # --- help
 check "apack-vp --help lists network" sh -c "'$vp' --help | grep -q network"

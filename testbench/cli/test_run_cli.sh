@@ -4,23 +4,10 @@
 # verifies; its reports hold what docs/reports.md promises; codec off, AT mode and a small weight
 # buffer (filter blocks) also verify; compare prints the ratios of two runs; bad input gives an
 # error naming the file, line and key (or the layer and buffer) and leaves no output folder.
-set -u
-if [ $# -ne 2 ]; then
-    echo "usage: $0 APACK_VP SOURCE_DIR" >&2
-    exit 2
-fi
-vp=$1
-src=$2
-py=/usr/bin/python3
-W=$src/workloads-cache
-if ! [ -f "$W/models/posenet.json" ] || ! [ -f "$W/images/astronaut.png" ]; then
-    bash "$src/scripts/fetch_workloads.sh" >/dev/null || exit 2
-fi
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/apack-vp-test.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-# shellcheck source=checks.sh
-. "$src/testbench/cli/checks.sh"
+cli_args="APACK_VP SOURCE_DIR"
+cli_workloads=1
+# shellcheck source=preamble.sh
+. "$(dirname "$0")/preamble.sh"
 default=$src/scenarios/default.yaml
 
 check "run --help documents --set, --out and --trace" \

@@ -12,34 +12,43 @@ using namespace sc_core;
 
 Dma::Dma(const sc_module_name& name, sc_time clock) : sc_module(name), out("out"), clock_(clock) {}
 
+namespace {
+
+// A value access of `count` values of `tensor` from `first`, on behalf of `layer`.
+void prepare(tlm::tlm_generic_payload& p, tlm::tlm_command command, uint32_t tensor, int layer,
+             uint64_t first, uint64_t count, unsigned char* data) {
+  p.set_command(command);
+  p.set_address(first * kValueBytes);
+  p.set_data_ptr(data);
+  p.set_data_length(unsigned(count * kValueBytes));
+  p.set_streaming_width(unsigned(count * kValueBytes));
+  // Owned by the payload (its destructor frees it), so an exception cannot leave a dangling
+  // extension behind.
+  auto* access = new TensorAccess;
+  access->tensor = tensor;
+  access->layer = layer;
+  p.set_extension(access);
+}
+
+}  // namespace
+
 void Dma::read(uint32_t tensor, int layer, uint64_t first, uint64_t count, int32_t* dst,
                Buffer& buffer, int bits_per_value) {
   if (count == 0) return;
   tlm::tlm_generic_payload p;
-  p.set_command(tlm::TLM_READ_COMMAND);
-  p.set_address(first * kValueBytes);
-  p.set_data_ptr(reinterpret_cast<unsigned char*>(dst));
-  p.set_data_length(unsigned(count * kValueBytes));
-  p.set_streaming_width(unsigned(count * kValueBytes));
+  prepare(p, tlm::TLM_READ_COMMAND, tensor, layer, first, count,
+          reinterpret_cast<unsigned char*>(dst));
   ++stats_.reads;
   stats_.values_read += count;
-  TensorAccess access;
-  access.tensor = tensor;
-  access.layer = layer;
-  p.set_extension(&access);
   transfer(p, buffer, count * uint64_t(bits_per_value), true);
-  p.clear_extension(&access);
 }
 
 void Dma::write(uint32_t tensor, int layer, uint64_t first, uint64_t count, const int32_t* src,
                 const std::vector<uint8_t>& enable, Buffer& buffer, int bits_per_value) {
   if (count == 0) return;
   tlm::tlm_generic_payload p;
-  p.set_command(tlm::TLM_WRITE_COMMAND);
-  p.set_address(first * kValueBytes);
-  p.set_data_ptr(reinterpret_cast<unsigned char*>(const_cast<int32_t*>(src)));
-  p.set_data_length(unsigned(count * kValueBytes));
-  p.set_streaming_width(unsigned(count * kValueBytes));
+  prepare(p, tlm::TLM_WRITE_COMMAND, tensor, layer, first, count,
+          reinterpret_cast<unsigned char*>(const_cast<int32_t*>(src)));
   std::vector<unsigned char> be;
   uint64_t written = count;
   if (!enable.empty()) {
@@ -58,12 +67,7 @@ void Dma::write(uint32_t tensor, int layer, uint64_t first, uint64_t count, cons
   }
   ++stats_.writes;
   stats_.values_written += written;
-  TensorAccess access;
-  access.tensor = tensor;
-  access.layer = layer;
-  p.set_extension(&access);
   transfer(p, buffer, written * uint64_t(bits_per_value), false);
-  p.clear_extension(&access);
 }
 
 void Dma::transfer(tlm::tlm_generic_payload& p, Buffer& buffer, uint64_t bits, bool fill) {

@@ -39,12 +39,10 @@ void DramPort::transact(tlm::tlm_generic_payload& p) {
   p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   ++transactions_;
   if (style_ == TlmStyle::lt) {
-    dram::sc::Posted posted;
-    const bool is_write = p.is_write();
-    if (is_write) p.set_extension(&posted);
+    // Owned by the payload (freed by its destructor), whatever happens below.
+    if (p.is_write()) p.set_extension(new dram::sc::Posted);
     sc_time delay = SC_ZERO_TIME;
     out->b_transport(p, delay);
-    if (is_write) p.clear_extension(&posted);
     wait(delay);
   } else {
     Pending pending;

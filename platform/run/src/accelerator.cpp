@@ -70,6 +70,10 @@ void Accelerator::loader() {
         std::vector<std::vector<int32_t>>& ins = vector_inputs_[0];
         ins.clear();
         for (size_t i = 0; i < job.input_tensors.size(); ++i) {
+          if (job.input_on_chip && j > 0 && job.input_tensors[i] == jobs_[j - 1].output_tensor) {
+            ins.push_back(on_chip_);  // already in the activation buffer
+            continue;
+          }
           ins.emplace_back(size_t(job.input_values.at(i)));
           const sc_time s = sc_time_stamp();
           dma_.read(job.input_tensors[i], job.index, 0, ins.back().size(), ins.back().data(), abuf_,
@@ -100,9 +104,14 @@ void Accelerator::loader() {
           const int h = 1 - prev_a;
           const mapping::ValueRange r = mapping::activation_range(w, tile);
           abuf_.slot(h).resize(r.count);
-          dma_.read(job.input_tensors.at(0), job.index, r.first, r.count, abuf_.slot(h).data(),
-                    abuf_, w.act.bits);
-          job_events_[j].add("abuf.write_bits", double(r.count) * w.act.bits);
+          if (job.input_on_chip) {
+            // The rows are already in the activation buffer (the previous layer's output).
+            std::copy_n(on_chip_.begin() + long(r.first), r.count, abuf_.slot(h).begin());
+          } else {
+            dma_.read(job.input_tensors.at(0), job.index, r.first, r.count, abuf_.slot(h).data(),
+                      abuf_, w.act.bits);
+            job_events_[j].add("abuf.write_bits", double(r.count) * w.act.bits);
+          }
           act_half_[h] = akey;
         }
         prev_a = act_half_[0] == akey ? 0 : 1;
@@ -187,7 +196,32 @@ void Accelerator::writer() {
       std::vector<int32_t>& out = output_half_[half];
       const sc_time s = sc_time_stamp();
       size_t tiles = 1;
-      if (!job.on_engine) {
+      if (job.output_on_chip) {
+        // Output buffer -> activation buffer, for the next layer: no DRAM.
+        uint64_t moved = 0;
+        const int bits = qg_.layers[size_t(job.index)].out.bits;
+        if (!job.on_engine) {
+          on_chip_next_ = out;
+          moved = out.size();
+        } else {
+          const engines::LayerWork& w = job.work;
+          const mapping::Tile& tile = job.plan.tiles[size_t(tile_of(plain))];
+          const mapping::ValueRange r = mapping::output_rows_range(w, tile);
+          on_chip_next_.resize(size_t(w.outputs()));
+          for (uint64_t i = 0; i < r.count; ++i) {
+            const int64_t f = int64_t(i % uint64_t(w.F));
+            if (f >= tile.f0 && f < tile.f1) {
+              on_chip_next_[r.first + i] = out[i];
+              ++moved;
+            }
+          }
+          tiles = job.plan.tiles.size();
+        }
+        job_events_[j].add("obuf.read_bits", double(moved) * bits);
+        job_events_[j].add("abuf.write_bits", double(moved) * bits);
+        wait(config_.clock * double(abuf_.access_cycles(moved * uint64_t(bits))));
+        span("buffer.move", lname, s);
+      } else if (!job.on_engine) {
         dma_.write(job.output_tensor, job.index, 0, out.size(), out.data(), {}, obuf_,
                    qg_.layers[size_t(job.index)].out.bits);
         job_events_[j].add("obuf.read_bits",
@@ -207,10 +241,14 @@ void Accelerator::writer() {
                            double((tile.oy1 - tile.oy0) * w.Ox * (tile.f1 - tile.f0)) * w.out.bits);
         tiles = job.plan.tiles.size();
       }
-      span("dma.write", lname, s);
+      if (!job.output_on_chip) span("dma.write", lname, s);
       output_halves_.post();
       if (++tiles_written[j] == tiles) {
         timing_[j].end_ns = ns(sc_time_stamp());
+        if (job.output_on_chip) {
+          on_chip_.swap(on_chip_next_);
+          on_chip_seen_[job.output_tensor] = on_chip_;
+        }
         ++layers_written_;
         layer_written_.notify(SC_ZERO_TIME);
         if (on_layer_done) on_layer_done(layers_written_, jobs_.size());

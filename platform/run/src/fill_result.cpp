@@ -1,8 +1,11 @@
 #include "fill_result.hpp"
 
 #include <algorithm>
+#include <array>
+#include <initializer_list>
 
 #include "apack/dram/energy.hpp"
+#include "apack/dram/sc/play.hpp"
 #include "apack/network/graph.hpp"
 #include "apack/scenario/scenario.hpp"
 
@@ -40,20 +43,45 @@ void fill_result(report::RunResult& r, const scenario::Scenario& s, const Prepar
   r.cycles = int64_t(r.sim_time_ns * s.clock_ghz + 0.5);
 
   // DRAM: totals, and its energy by kind (attributed to layers by their share of bytes moved).
-  dram::EnergyBreakdown dram_energy;
-  for (const auto& c : channels) {
-    r.dram_requests += c->stats().requests;
-    dram_energy.modelled = c->energy().modelled;
-    for (int k = 0; k < dram::kEnergyKinds; ++k)
-      dram_energy.pj[size_t(k)] += c->energy().pj[size_t(k)];
+  // Each kind is listed with the count it is made of: commands, or DRAM cycles for the
+  // background and power-down states (summed over ranks), or bursts for I/O.
+  dram::sc::PlayReport d;
+  d.channels = uint32_t(channels.size());
+  dram::sc::summarize_channels(d, spec, channels);
+  r.dram_requests = d.requests;
+  const dram::EnergyBreakdown& dram_energy = d.energy;
+  std::array<double, dram::kEnergyKinds> dram_counts{};
+  const auto cmds = [&](std::initializer_list<dram::Cmd> cs) {
+    double n = 0;
+    for (dram::Cmd c : cs) n += double(d.commands[size_t(c)]);
+    return n;
+  };
+  {
+    using dram::Cmd;
+    using K = dram::EnergyKind;
+    dram_counts[size_t(K::ACT)] = cmds({Cmd::ACT});
+    dram_counts[size_t(K::PRE)] = cmds({Cmd::PRE, Cmd::PREA});
+    dram_counts[size_t(K::RD)] = cmds({Cmd::RD, Cmd::RDA});
+    dram_counts[size_t(K::WR)] = cmds({Cmd::WR, Cmd::WRA});
+    dram_counts[size_t(K::REF)] = cmds({Cmd::REF});
+    dram_counts[size_t(K::IO)] = cmds({Cmd::RD, Cmd::RDA, Cmd::WR, Cmd::WRA});
+    for (int b = 0; b < dram::kBackgroundCount; ++b) {
+      const auto state = dram::Background(b);
+      const bool power_down =
+          state != dram::Background::ActiveStandby && state != dram::Background::PrechargeStandby;
+      dram_counts[size_t(power_down ? K::PowerDown : K::Background)] +=
+          double(d.residency_cycles[size_t(b)]);
+    }
   }
   const std::string dram_source =
       "DRAM model (docs/dram.md): IDD method on the " + s.dram.memspec +
-      " memspec's currents and voltages, from the simulated command counts and state residency";
+      " memspec's currents and voltages over the simulated commands (count: commands; "
+      "background and power-down: rank-cycles; I/O: bursts)";
   for (int k = 0; k < dram::kEnergyKinds; ++k) {
     const double pj = dram_energy.pj[size_t(k)];
     if (pj > 0)
-      ledger.add_dram(std::string("dram.") + dram::name(dram::EnergyKind(k)), 1, pj, dram_source);
+      ledger.add_dram(std::string("dram.") + dram::name(dram::EnergyKind(k)),
+                      std::max(1.0, dram_counts[size_t(k)]), pj, dram_source);
   }
   if (!dram_energy.modelled)
     r.notes.push_back("the memspec has no power data: DRAM energy is not modelled (zero)");
@@ -124,7 +152,6 @@ void fill_result(report::RunResult& r, const scenario::Scenario& s, const Prepar
     r.dram_requests_per_second = double(r.dram_requests) / r.sim_wall_seconds;
     r.sim_to_wall = r.sim_time_ns * 1e-9 / r.sim_wall_seconds;
   }
-  (void)spec;
 }
 
 }  // namespace apack::run

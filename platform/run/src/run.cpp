@@ -1,5 +1,6 @@
 #include "apack/run/run.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -173,6 +174,31 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
     jobs.push_back(std::move(job));
   }
 
+  // A layer's output stays on chip when the next job is its only consumer, it is not a graph
+  // output and it fits half of the activation buffer (the other half keeps the next tiles).
+  if (s.buffers.keep_on_chip) {
+    std::vector<std::vector<int>> consumers(g.layers.size());
+    for (size_t i = 0; i < g.layers.size(); ++i)
+      for (int in : g.layers[i].inputs) consumers[size_t(in)].push_back(int(i));
+    std::vector<bool> is_output(g.layers.size(), false);
+    for (const auto& o : g.outputs) is_output[size_t(o.layer)] = true;
+    for (size_t j = 0; j + 1 < jobs.size(); ++j) {
+      const int li = jobs[j].index;
+      const std::vector<int>& c = consumers[size_t(li)];
+      const ElementFormat f = output_format(qg, li);
+      const int64_t bytes = (network::element_count(g.layers[size_t(li)].shape) * f.bits + 7) / 8;
+      const bool only_next = !c.empty() && std::all_of(c.begin(), c.end(), [&](int x) {
+        return x == jobs[j + 1].index;
+      });
+      const bool first_input =
+          !jobs[j + 1].on_engine || g.layers[size_t(jobs[j + 1].index)].inputs.at(0) == li;
+      if (only_next && first_input && !is_output[size_t(li)] && bytes <= budget.activation_bytes) {
+        jobs[j].output_on_chip = true;
+        jobs[j + 1].input_on_chip = true;
+      }
+    }
+  }
+
   step("simulating");
   const auto sim_start = std::chrono::steady_clock::now();
   const sc_time clock(1.0 / s.clock_ghz, SC_NS);
@@ -253,11 +279,16 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
     // Verification: every tensor the platform wrote, read back from DRAM and decoded with every
     // check, against the reference executor's.
     step("verifying");
-    uint64_t checked = 0, wrong = 0;
+    uint64_t checked = 0, wrong = 0, kept = 0;
     std::string first_bad;
     for (const LayerJob& job : jobs) {
-      const std::vector<int32_t> got = codec_module.read_back(job.output_tensor);
+      const auto on_chip = acc.on_chip_tensors().find(job.output_tensor);
+      const std::vector<int32_t> got =
+          job.output_on_chip
+              ? (on_chip == acc.on_chip_tensors().end() ? std::vector<int32_t>{} : on_chip->second)
+              : codec_module.read_back(job.output_tensor);
       const std::vector<int32_t>& want = net.reference.values[size_t(job.index)].data;
+      kept += job.output_on_chip ? 1 : 0;
       uint64_t bad = 0;
       for (size_t k = 0; k < want.size(); ++k) bad += got.at(k) != want[k];
       if (got.size() != want.size()) bad += 1;
@@ -271,8 +302,9 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
     r.verification =
         r.verified
             ? "every layer's output (" + std::to_string(jobs.size()) + " tensors, " +
-                  std::to_string(checked) +
-                  " values), read back from DRAM and decoded, equals the reference int8 executor's"
+                  std::to_string(checked) + " values), read back from DRAM and decoded" +
+                  (kept ? " (" + std::to_string(kept) + " kept on chip: from the buffer)" : "") +
+                  ", equals the reference int8 executor's"
             : std::to_string(wrong) + " of " + std::to_string(checked) +
                   " values differ from the reference int8 executor (first in layer '" + first_bad +
                   "')";

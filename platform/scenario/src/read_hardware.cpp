@@ -92,10 +92,11 @@ BuffersSection read_buffers(const std::optional<Value>& section) {
   BuffersSection b;
   if (!section) return b;
   const Map m = section->map();
-  m.allow_only({"weights", "activations", "outputs"});
+  m.allow_only({"weights", "activations", "outputs", "keep_on_chip"});
   b.weights = read_buffer(m.find("weights"), b.weights);
   b.activations = read_buffer(m.find("activations"), b.activations);
   b.outputs = read_buffer(m.find("outputs"), b.outputs);
+  if (auto v = m.find("keep_on_chip")) b.keep_on_chip = v->boolean();
   return b;
 }
 

@@ -130,6 +130,7 @@ std::string to_yaml(const Scenario& s) {
   buffer(out, "weights", s.buffers.weights);
   buffer(out, "activations", s.buffers.activations);
   buffer(out, "outputs", s.buffers.outputs);
+  out << YAML::Key << "keep_on_chip" << YAML::Value << (s.buffers.keep_on_chip ? "true" : "false");
   out << YAML::EndMap;
 
   const CodecSection& c = s.codec;
@@ -221,7 +222,8 @@ nlohmann::ordered_json to_json(const Scenario& s) {
                  {"description", s.engine.description}};
   j["buffers"] = {{"weights", buffer_json(s.buffers.weights)},
                   {"activations", buffer_json(s.buffers.activations)},
-                  {"outputs", buffer_json(s.buffers.outputs)}};
+                  {"outputs", buffer_json(s.buffers.outputs)},
+                  {"keep_on_chip", s.buffers.keep_on_chip}};
   const CodecSection& c = s.codec;
   j["codec"] = {{"enabled", c.enabled},     {"compressor", name(c.compressor)},
                 {"units", c.units},         {"pipeline_depth", c.pipeline_depth},
@@ -292,6 +294,7 @@ bool operator==(const Scenario& a, const Scenario& b) {
          tie(a.buffers.weights) == tie(b.buffers.weights) &&
          tie(a.buffers.activations) == tie(b.buffers.activations) &&
          tie(a.buffers.outputs) == tie(b.buffers.outputs) &&
+         a.buffers.keep_on_chip == b.buffers.keep_on_chip &&
          std::tie(ca.enabled, ca.compressor, ca.units, ca.pipeline_depth, ca.clock_ghz,
                   ca.fifo_depth, ca.chunk, ca.search, ca.map, ca.tables) ==
              std::tie(cb.enabled, cb.compressor, cb.units, cb.pipeline_depth, cb.clock_ghz,

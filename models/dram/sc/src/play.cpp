@@ -17,10 +17,8 @@ namespace apack::dram::sc {
 
 const char* name(Mode m) { return m == Mode::LT ? "LT" : "AT"; }
 
-namespace {
-
-void fill_report(PlayReport& r, const MemSpec& spec,
-                 const std::vector<std::unique_ptr<MemoryController>>& channels) {
+void summarize_channels(PlayReport& r, const MemSpec& spec,
+                        const std::vector<std::unique_ptr<MemoryController>>& channels) {
   LatencyHistogram latency;
   uint64_t latency_sum = 0, max_latency = 0;
   for (const auto& c : channels) {
@@ -62,8 +60,6 @@ void fill_report(PlayReport& r, const MemSpec& spec,
   r.p99_latency_ns = double(latency.quantile(0.99)) / 1000.0;
   r.max_latency_ns = double(max_latency) / 1000.0;
 }
-
-}  // namespace
 
 PlayReport play_trace(const PlayOptions& o, TraceSource& source) {
   const auto start = std::chrono::steady_clock::now();
@@ -114,7 +110,7 @@ PlayReport play_trace(const PlayOptions& o, TraceSource& source) {
       end_ps = std::max(end_ps, c->stats().last_done_ps);
     }
     for (const auto& c : channels) c->finish(end_ps);
-    fill_report(r, o.spec, channels);
+    summarize_channels(r, o.spec, channels);
     if (r.requests != player.results().sent)
       throw std::logic_error("play_trace: " + std::to_string(player.results().sent) +
                              " requests sent but " + std::to_string(r.requests) + " completed");

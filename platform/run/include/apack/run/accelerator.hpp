@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <systemc>
 #include <vector>
@@ -35,6 +36,10 @@ struct LayerJob {
   std::vector<int> input_bits;          // their storage widths
   uint32_t weight_tensor = 0;           // on_engine only
   uint32_t output_tensor = 0;
+  // The output stays on chip (the activation buffer) for the next job, which is its only
+  // consumer, instead of going through DRAM; the next job then has input_on_chip.
+  bool output_on_chip = false;
+  bool input_on_chip = false;
 };
 
 struct LayerTiming {
@@ -62,6 +67,9 @@ class Accelerator : public sc_core::sc_module {
   // Energy events of each job: the engine's (without offchip.*) and the DMA's buffer fills and
   // drains (abuf/wbuf.write_bits, obuf.read_bits).
   const std::vector<engines::EventCounts>& job_events() const { return job_events_; }
+  // The tensors that stayed on chip, by tensor id, as the next layer found them (for the
+  // verification: they never reached DRAM).
+  const std::map<uint32_t, std::vector<int32_t>>& on_chip_tensors() const { return on_chip_seen_; }
   // Runs at time 0 in the loader thread before the first layer (the host's preloads, which use
   // the debug interface and so need the sockets bound).
   std::function<void()> before_first_layer;
@@ -102,6 +110,9 @@ class Accelerator : public sc_core::sc_module {
   std::vector<int32_t> output_half_[2];
   std::vector<LayerTiming> timing_;
   std::vector<engines::EventCounts> job_events_;
+  // The tensor held in the activation buffer for the next job, and the one being filled.
+  std::vector<int32_t> on_chip_, on_chip_next_;
+  std::map<uint32_t, std::vector<int32_t>> on_chip_seen_;
   bool finished_ = false;
   std::exception_ptr failure_;
 };

@@ -33,6 +33,9 @@ struct BuffersSection {
   BufferSpec weights{256, 256, 8};
   BufferSpec activations{256, 256, 8};
   BufferSpec outputs{64, 256, 4};
+  // A layer's output stays in the activation buffer for the next layer, instead of going
+  // through DRAM, when that layer is its only consumer and it fits half the buffer.
+  bool keep_on_chip = true;
 };
 
 enum class Compressor { apack, bypass, zrle, shapeshifter };

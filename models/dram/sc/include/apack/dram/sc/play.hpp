@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -70,5 +71,12 @@ struct PlayReport {
 };
 
 PlayReport play_trace(const PlayOptions& options, TraceSource& source);
+
+class MemoryController;
+// The DRAM figures of a report from finished channel modules (after drain and finish): requests,
+// bytes, row hits, latencies, commands, residency and energy summed over channels. play_trace
+// and the platform's run (platform/run) share it.
+void summarize_channels(PlayReport& r, const MemSpec& spec,
+                        const std::vector<std::unique_ptr<MemoryController>>& channels);
 
 }  // namespace apack::dram::sc
