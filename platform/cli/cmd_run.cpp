@@ -23,6 +23,7 @@ struct RunArgs {
   std::string file, out;
   std::vector<std::string> sets;
   bool trace = false, plots = false, quiet = false;
+  std::string inject_fault;
 };
 
 int run_command(const RunArgs& a) {
@@ -33,6 +34,7 @@ int run_command(const RunArgs& a) {
   bool open = false;
   run::RunCallbacks cb;
   cb.timeline = trace;
+  cb.inject_fault = a.inject_fault;
   cb.step = [&](const std::string& what) {
     if (open) progress.end();
     progress.begin(s.name + ": " + what);
@@ -82,6 +84,11 @@ void register_run(CLI::App& app) {
   cmd->add_flag("--trace", a->trace, "also write trace.json (Chrome trace events, Perfetto)");
   cmd->add_flag("--plots", a->plots, "also write energy.svg and layers.svg");
   cmd->add_flag("--quiet,-q", a->quiet, "no progress on stderr");
+  cmd->add_option("--inject-fault", a->inject_fault,
+                  "testing the checks: invert one stored byte of this layer's output on its way "
+                  "to DRAM (the run must then fail verification)")
+      ->type_name("LAYER")
+      ->group("Testing");
   cmd->footer(
       "Examples:\n"
       "  apack-vp run scenarios/default.yaml\n"

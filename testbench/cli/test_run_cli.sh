@@ -76,6 +76,13 @@ assert abs(c["speedup"] - want) < 1e-9 * want, (c["speedup"], want)
 PY
 fails "compare of a missing folder names it" "nope" "$vp" compare "$tmp/nope" "$tmp/on"
 
+# --- an APack tensor corrupted in DRAM: its CRC check fails at read-back, the run does not verify
+"$vp" run "$default" -q --out "$tmp/fault" --inject-fault MobilenetV1/MobilenetV1/Conv2d_3_pointwise/Relu6 \
+    >"$tmp/f.txt" 2>"$tmp/f.err"
+rc=$?
+check "a corrupted APack tensor fails verification with exit 2 (rc $rc)" test $rc -eq 2
+check "the failure names the CRC check" grep -qi "crc" "$tmp/f.err"
+
 # --- bad input: errors name the place; nothing is written
 printf 'name: typo\nengine:\n  nmae: tensor-core\n' > "$tmp/typo.yaml"
 fails "a YAML typo names file, line and key" "typo.yaml:3.*nmae" "$vp" run "$tmp/typo.yaml" --out "$tmp/typo"

@@ -76,7 +76,7 @@ void Accelerator::loader() {
           }
           ins.emplace_back(size_t(job.input_values.at(i)));
           const sc_time s = sc_time_stamp();
-          dma_.read(job.input_tensors[i], job.index, 0, ins.back().size(), ins.back().data(), abuf_,
+          dma_.read(job.input_tensors[i], int(j), 0, ins.back().size(), ins.back().data(), abuf_,
                     job.input_bits.at(i));
           job_events_[j].add("abuf.write_bits", double(ins.back().size()) * job.input_bits[i]);
           span("dma.read", lname, s);
@@ -94,7 +94,7 @@ void Accelerator::loader() {
           const int h = 1 - prev_w;
           const mapping::ValueRange r = mapping::weight_range(w, tile);
           wbuf_.slot(h).resize(r.count);
-          dma_.read(job.weight_tensor, job.index, r.first, r.count, wbuf_.slot(h).data(), wbuf_,
+          dma_.read(job.weight_tensor, int(j), r.first, r.count, wbuf_.slot(h).data(), wbuf_,
                     w.weight.bits);
           job_events_[j].add("wbuf.write_bits", double(r.count) * w.weight.bits);
           weight_half_[h] = wkey;
@@ -108,7 +108,7 @@ void Accelerator::loader() {
             // The rows are already in the activation buffer (the previous layer's output).
             std::copy_n(on_chip_.begin() + long(r.first), r.count, abuf_.slot(h).begin());
           } else {
-            dma_.read(job.input_tensors.at(0), job.index, r.first, r.count, abuf_.slot(h).data(),
+            dma_.read(job.input_tensors.at(0), int(j), r.first, r.count, abuf_.slot(h).data(),
                       abuf_, w.act.bits);
             job_events_[j].add("abuf.write_bits", double(r.count) * w.act.bits);
           }
@@ -222,7 +222,7 @@ void Accelerator::writer() {
         wait(config_.clock * double(abuf_.access_cycles(moved * uint64_t(bits))));
         span("buffer.move", lname, s);
       } else if (!job.on_engine) {
-        dma_.write(job.output_tensor, job.index, 0, out.size(), out.data(), {}, obuf_,
+        dma_.write(job.output_tensor, int(j), 0, out.size(), out.data(), {}, obuf_,
                    qg_.layers[size_t(job.index)].out.bits);
         job_events_[j].add("obuf.read_bits",
                            double(out.size()) * qg_.layers[size_t(job.index)].out.bits);
@@ -235,7 +235,7 @@ void Accelerator::writer() {
           enable.assign(size_t(w.F), 0);
           std::fill(enable.begin() + tile.f0, enable.begin() + tile.f1, 1);
         }
-        dma_.write(job.output_tensor, job.index, r.first, r.count, out.data(), enable, obuf_,
+        dma_.write(job.output_tensor, int(j), r.first, r.count, out.data(), enable, obuf_,
                    w.out.bits);
         job_events_[j].add("obuf.read_bits",
                            double((tile.oy1 - tile.oy0) * w.Ox * (tile.f1 - tile.f0)) * w.out.bits);

@@ -97,7 +97,8 @@ void fill_result(report::RunResult& r, const scenario::Scenario& s, const Prepar
     const LayerTiming& t = acc.timing()[j];
     report::LayerRecord rec;
     rec.index = job.index;
-    rec.name = l.name;
+    rec.name =
+        net.references.size() == 1 ? l.name : l.name + " [image " + std::to_string(job.image) + "]";
     rec.kind = layer_kind(l);
     rec.unit = job.on_engine ? "engine" : "vector";
     rec.tiles = job.on_engine ? int64_t(job.plan.tiles.size()) : 0;
@@ -106,7 +107,7 @@ void fill_result(report::RunResult& r, const scenario::Scenario& s, const Prepar
     rec.end_ns = t.end_ns;
     rec.cycles = int64_t((t.end_ns - t.start_ns) * s.clock_ghz + 0.5);
     rec.compute_cycles = t.compute_cycles;
-    auto it = traffic.find(job.index);
+    auto it = traffic.find(int(j));
     if (it != traffic.end()) {
       const auto& tr = it->second;
       rec.dram_read_bytes = tr.read_bytes;

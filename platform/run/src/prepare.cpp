@@ -1,5 +1,6 @@
 #include "apack/run/prepare.hpp"
 
+#include <algorithm>
 #include <optional>
 
 #include "apack/error.hpp"
@@ -41,9 +42,6 @@ PreparedNetwork prepare_network(const scenario::Scenario& s,
     throw Error(s.source +
                 ": network.model: trace folders are not supported by `run` yet; use "
                 "a model file or a built-in topology");
-  if (s.batch != 1)
-    throw Error(s.source + ": batch: only batch 1 is supported by `run` so far (got " +
-                std::to_string(s.batch) + ")");
   PreparedNetwork p;
   progress("loading " + n.model);
   ModelOptions mo;
@@ -57,11 +55,15 @@ PreparedNetwork prepare_network(const scenario::Scenario& s,
   if (n.inputs.empty() && !g.synthetic_values)
     throw Error(s.source + ": network.inputs: an image is required for " + n.model);
   const image::Preprocess pre = vp::choose_preprocess(g, n.preprocess);
-  const FloatTensor x = n.inputs.empty() ? vp::synthetic_input(g, n.seed)
-                                         : vp::load_input(n.inputs.front(), g, pre, std::nullopt);
-  if (n.inputs.size() > 1)
-    p.notes.push_back("only the first of " + std::to_string(n.inputs.size()) +
-                      " inputs runs (batch 1)");
+  std::vector<FloatTensor> batch;
+  for (int b = 0; b < s.batch; ++b)
+    batch.push_back(n.inputs.empty() ? vp::synthetic_input(g, n.seed + uint64_t(b))
+                                     : vp::load_input(n.inputs[size_t(b) % n.inputs.size()], g, pre,
+                                                      std::nullopt));
+  if (n.inputs.size() > size_t(s.batch))
+    p.notes.push_back("only the first " + std::to_string(s.batch) + " of " +
+                      std::to_string(n.inputs.size()) + " inputs run (batch " +
+                      std::to_string(s.batch) + ")");
 
   QuantConfig qc;
   qc.weight_bits = n.quantization.weight_bits;
@@ -82,23 +84,31 @@ PreparedNetwork prepare_network(const scenario::Scenario& s,
   std::vector<FloatTensor> calibration;
   for (const auto& path : n.calibrate) calibration.push_back(vp::load_input(path, g, pre, {}));
   Calibration cal;
-  add_calibration_run(cal, g, run_fp32(g, {x}), qc.percentile);
+  for (const auto& x : batch) add_calibration_run(cal, g, run_fp32(g, {x}), qc.percentile);
   for (const auto& c : calibration) add_calibration_run(cal, g, run_fp32(g, {c}), qc.percentile);
   p.qg = quantize(g, cal, qc);
 
   progress("int8 reference inference");
-  p.reference = run_int(p.qg, {x}, true);
-  p.layers = engines::network_layers(
-      p.qg, p.reference,
-      profiled ? engines::PrecisionSource::Quantization : engines::PrecisionSource::Data);
+  for (const auto& x : batch) p.references.push_back(run_int(p.qg, {x}, true));
+  const auto source =
+      profiled ? engines::PrecisionSource::Quantization : engines::PrecisionSource::Data;
+  p.layers = engines::network_layers(p.qg, p.references.front(), source);
+  for (size_t b = 1; b < p.references.size(); ++b) {
+    const auto other = engines::network_layers(p.qg, p.references[b], source);
+    for (size_t i = 0; i < p.layers.size(); ++i) {
+      engines::LayerWork& w = p.layers[i].work;
+      w.act.precision = std::max(w.act.precision, other[i].work.act.precision);
+      w.weight.precision = std::max(w.weight.precision, other[i].work.weight.precision);
+    }
+  }
 
   // Table profiles: the calibration inputs' activations (the input itself when none is given).
   p.profiles.assign(g.layers.size(), pipeline::TableProfile{});
   if (calibration.empty()) {
-    add_profiles(p.profiles, p.qg, p.reference);
+    for (const auto& ref : p.references) add_profiles(p.profiles, p.qg, ref);
     p.notes.push_back(
-        "APack activation tables profiled on the input itself (no calibration "
-        "images in the scenario)");
+        "APack activation tables profiled on the inputs themselves (no "
+        "calibration images in the scenario)");
   } else {
     for (const auto& c : calibration) add_profiles(p.profiles, p.qg, run_int(p.qg, {c}));
   }

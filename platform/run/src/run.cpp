@@ -22,6 +22,7 @@
 #include "apack/run/accelerator.hpp"
 #include "apack/run/ledger.hpp"
 #include "apack/run/prepare.hpp"
+#include "apack/run/program.hpp"
 #include "apack/scenario/scenario.hpp"
 #include "fill_result.hpp"
 
@@ -59,21 +60,6 @@ DramSetup dram_setup(const scenario::Scenario& s) {
   return d;
 }
 
-pipeline::Codec codec_of(const scenario::CodecSection& c) {
-  if (!c.enabled) return pipeline::Codec::bypass;
-  switch (c.compressor) {
-    case scenario::Compressor::apack:
-      return pipeline::Codec::apack;
-    case scenario::Compressor::bypass:
-      return pipeline::Codec::bypass;
-    case scenario::Compressor::zrle:
-      return pipeline::Codec::zrle;
-    case scenario::Compressor::shapeshifter:
-      return pipeline::Codec::shapeshifter;
-  }
-  return pipeline::Codec::bypass;
-}
-
 }  // namespace
 
 RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
@@ -100,104 +86,12 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
   const dram::sc::ChannelMap map(ds.spec, ds.mapping);
   memory::TensorMap tensors(map.capacity(), map.burst_bytes());
 
-  // Stored forms: activations with the scenario's codec and table source, weights with tables
-  // of their own (known before the run, what hardware would load with them).
-  const pipeline::Codec codec = codec_of(s.codec);
-  pipeline::CodecChoice act_choice;
-  act_choice.codec = codec;
-  act_choice.chunk = s.codec.chunk;
-  act_choice.search = s.codec.search;
-  act_choice.map = s.codec.map;
-  act_choice.table_source = s.codec.tables == scenario::TableSource::profile
-                                ? pipeline::TableSource::profile
-                                : pipeline::TableSource::oracle;
-  pipeline::CodecChoice weight_choice = act_choice;
-  weight_choice.table_source = pipeline::TableSource::oracle;
-
-  std::vector<uint32_t> out_tensor(g.layers.size()), weight_tensor(g.layers.size(), 0);
-  for (size_t i = 0; i < g.layers.size(); ++i) {
-    const network::Layer& l = g.layers[i];
-    const ElementFormat f = output_format(qg, int(i));
-    if (f.bits > 8 || f.bits < 2)
-      throw Error(s.source + ": layer '" + l.name + "' stores " + std::to_string(f.bits) +
-                  "-bit values; the platform's stored forms hold 2 to 8 bits");
-    pipeline::CodecChoice c = act_choice;
-    const bool preloaded =
-        l.kind == network::LayerKind::Input || l.kind == network::LayerKind::Const;
-    if (c.table_source == pipeline::TableSource::profile) {
-      if (preloaded && l.kind == network::LayerKind::Const)
-        c.table_source = pipeline::TableSource::oracle;
-      else
-        c.profile = &net.profiles[i];
-    }
-    out_tensor[i] = tensors.declare(l.name, memory::TensorRole::activations, int(i), f,
-                                    uint64_t(network::element_count(l.shape)), c);
-    if (l.has_weights()) {
-      const int wb = qg.layers[i].weight_bits;
-      if (wb > 8 || wb < 2)
-        throw Error(s.source + ": layer '" + l.name + "' has " + std::to_string(wb) +
-                    "-bit weights; the platform's stored forms hold 2 to 8 bits");
-      weight_tensor[i] =
-          tensors.declare(l.name + "/weights", memory::TensorRole::weights, int(i),
-                          ElementFormat{true, wb}, qg.layers[i].weights.size(), weight_choice);
-    }
-  }
-
-  // The program: one job per layer that computes something.
   const mapping::BufferBudget budget{s.buffers.weights.size_kib * 1024 / 2,
                                      s.buffers.activations.size_kib * 1024 / 2,
                                      s.buffers.outputs.size_kib * 1024 / 2};
-  std::vector<LayerJob> jobs;
-  size_t conv_at = 0;
-  for (size_t i = 0; i < g.layers.size(); ++i) {
-    const network::Layer& l = g.layers[i];
-    if (l.kind == network::LayerKind::Input || l.kind == network::LayerKind::Const) continue;
-    LayerJob job;
-    job.index = int(i);
-    job.output_tensor = out_tensor[i];
-    for (int in : l.inputs) {
-      job.input_tensors.push_back(out_tensor[size_t(in)]);
-      job.input_values.push_back(uint64_t(network::element_count(g.layers[size_t(in)].shape)));
-      job.input_bits.push_back(output_format(qg, in).bits);
-    }
-    if (l.has_weights()) {
-      while (conv_at < net.layers.size() && net.layers[conv_at].index != int(i)) ++conv_at;
-      if (conv_at == net.layers.size())
-        throw std::logic_error("run_scenario: no engine work for layer " + l.name);
-      job.on_engine = true;
-      job.work = net.layers[conv_at].work;
-      job.work.activations = nullptr;
-      job.work.weights = nullptr;
-      job.weight_tensor = weight_tensor[i];
-      job.plan = mapping::plan_layer(job.work, budget);
-    }
-    jobs.push_back(std::move(job));
-  }
-
-  // A layer's output stays on chip when the next job is its only consumer, it is not a graph
-  // output and it fits half of the activation buffer (the other half keeps the next tiles).
-  if (s.buffers.keep_on_chip) {
-    std::vector<std::vector<int>> consumers(g.layers.size());
-    for (size_t i = 0; i < g.layers.size(); ++i)
-      for (int in : g.layers[i].inputs) consumers[size_t(in)].push_back(int(i));
-    std::vector<bool> is_output(g.layers.size(), false);
-    for (const auto& o : g.outputs) is_output[size_t(o.layer)] = true;
-    for (size_t j = 0; j + 1 < jobs.size(); ++j) {
-      const int li = jobs[j].index;
-      const std::vector<int>& c = consumers[size_t(li)];
-      const ElementFormat f = output_format(qg, li);
-      const int64_t bytes = (network::element_count(g.layers[size_t(li)].shape) * f.bits + 7) / 8;
-      const bool only_next = !c.empty() && std::all_of(c.begin(), c.end(), [&](int x) {
-        return x == jobs[j + 1].index;
-      });
-      const bool first_input =
-          !jobs[j + 1].on_engine || g.layers[size_t(jobs[j + 1].index)].inputs.at(0) == li;
-      if (only_next && first_input && !is_output[size_t(li)] && bytes <= budget.activation_bytes) {
-        jobs[j].output_on_chip = true;
-        jobs[j + 1].input_on_chip = true;
-      }
-    }
-  }
+  const Program program = build_program(s, net, tensors, budget);
+  const std::vector<LayerJob>& jobs = program.jobs;
+  const pipeline::Codec codec = codec_choice(s.codec).codec;
 
   step("simulating");
   const auto sim_start = std::chrono::steady_clock::now();
@@ -223,6 +117,16 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
     pipeline::sc::CodecPipeline codec_module("codec", pc, codec == pipeline::Codec::bypass, tensors,
                                              map.burst_bytes(), style);
     codec_module.port.out.bind(router.in);
+    codec_module.port.set_channel_map(map);
+    if (!cb.inject_fault.empty()) {
+      size_t i = 0;
+      while (i < g.layers.size() && g.layers[i].name != cb.inject_fault) ++i;
+      if (i == g.layers.size())
+        throw Error("--inject-fault: the model has no layer named '" + cb.inject_fault + "'");
+      codec_module.inject_fault(program.outputs[0][i]);
+      r.notes.push_back("a fault was injected into the stored output of '" + cb.inject_fault +
+                        "' (testing the checks)");
+    }
     memory::Dma dma("dma", clock);
     dma.out.bind(codec_module.in);
     memory::Buffer wbuf(
@@ -245,8 +149,9 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
       for (size_t i = 0; i < g.layers.size(); ++i) {
         const network::Layer& l = g.layers[i];
         if (l.kind == network::LayerKind::Input || l.kind == network::LayerKind::Const)
-          codec_module.preload(out_tensor[i], net.reference.values[i].data);
-        if (l.has_weights()) codec_module.preload(weight_tensor[i], qg.layers[i].weights);
+          for (size_t b = 0; b < net.references.size(); ++b)
+            codec_module.preload(program.outputs[b][i], net.references[b].values[i].data);
+        if (l.has_weights()) codec_module.preload(program.weights[i], qg.layers[i].weights);
       }
     };
     acc.on_layer_done = cb.layer;
@@ -280,18 +185,25 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
     // check, against the reference executor's.
     step("verifying");
     uint64_t checked = 0, wrong = 0, kept = 0;
-    std::string first_bad;
+    std::string first_bad, read_error;
     for (const LayerJob& job : jobs) {
-      const auto on_chip = acc.on_chip_tensors().find(job.output_tensor);
-      const std::vector<int32_t> got =
-          job.output_on_chip
-              ? (on_chip == acc.on_chip_tensors().end() ? std::vector<int32_t>{} : on_chip->second)
-              : codec_module.read_back(job.output_tensor);
-      const std::vector<int32_t>& want = net.reference.values[size_t(job.index)].data;
+      std::vector<int32_t> got;
+      if (job.output_on_chip) {
+        const auto on_chip = acc.on_chip_tensors().find(job.output_tensor);
+        if (on_chip != acc.on_chip_tensors().end()) got = on_chip->second;
+      } else {
+        try {
+          got = codec_module.read_back(job.output_tensor);
+        } catch (const Error& e) {
+          // A stored tensor that no longer decodes (its checks fail) does not verify.
+          if (read_error.empty()) read_error = e.what();
+        }
+      }
+      const std::vector<int32_t>& want =
+          net.references[size_t(job.image)].values[size_t(job.index)].data;
       kept += job.output_on_chip ? 1 : 0;
-      uint64_t bad = 0;
-      for (size_t k = 0; k < want.size(); ++k) bad += got.at(k) != want[k];
-      if (got.size() != want.size()) bad += 1;
+      uint64_t bad = want.size() - std::min(want.size(), got.size());
+      for (size_t k = 0; k < std::min(want.size(), got.size()); ++k) bad += got[k] != want[k];
       checked += want.size();
       wrong += bad;
       if (bad && first_bad.empty()) first_bad = g.layers[size_t(job.index)].name;
@@ -307,7 +219,7 @@ RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& cb) {
                   ", equals the reference int8 executor's"
             : std::to_string(wrong) + " of " + std::to_string(checked) +
                   " values differ from the reference int8 executor (first in layer '" + first_bad +
-                  "')";
+                  "')" + (read_error.empty() ? "" : "; " + read_error);
 
     fill_result(r, s, net, jobs, acc, codec_module, channels, tensors, ledger, ds.spec);
   }

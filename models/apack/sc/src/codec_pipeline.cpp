@@ -196,7 +196,14 @@ void CodecPipeline::store(TensorInfo& t, const std::vector<int32_t>& values, int
     return;
   }
   const sc_time start = sc_time_stamp();
-  port.write(base, s.bytes.data(), s.bytes.size());
+  if (int64_t(t.id) == fault_tensor_ && s.payload_bytes > 0) {
+    std::vector<uint8_t> faulty = s.bytes;
+    faulty[metadata + s.payload_bytes / 2] ^= 0xff;
+    port.write(base, faulty.data(), faulty.size());
+    fault_done_ = true;
+  } else {
+    port.write(base, s.bytes.data(), s.bytes.size());
+  }
   record("dram.write", t.name, start);
   LayerTraffic& tr = traffic_[layer];
   tr.write_bytes += s.stored_bytes();

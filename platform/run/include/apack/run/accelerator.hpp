@@ -28,6 +28,7 @@ namespace apack::run {
 // One layer of the program: the engine work shape (Conv/FC) or a vector layer.
 struct LayerJob {
   int index = -1;  // graph layer
+  int image = 0;   // which image of the batch
   bool on_engine = false;
   engines::LayerWork work;              // shape and formats (operand pointers unused)
   mapping::LayerPlan plan;              // on_engine only

@@ -20,8 +20,12 @@ namespace apack::run {
 struct PreparedNetwork {
   std::unique_ptr<network::Graph> graph;  // qg points to it
   network::QuantizedGraph qg;
-  network::IntRun reference;                  // on the scenario's input, accumulators kept
-  std::vector<engines::NetworkLayer> layers;  // Conv/FC as engine work (shape, formats, sums)
+  // One per image of the batch (the scenario's inputs in order, or seeded synthetic inputs),
+  // accumulators kept.
+  std::vector<network::IntRun> references;
+  // Conv/FC as engine work: shapes and formats; with precisions from the data, the widest of
+  // the batch's images (an engine sized for one image must hold every image's values).
+  std::vector<engines::NetworkLayer> layers;
   // Per graph layer: the byte histogram of its output on the calibration inputs (empty format
   // bits = 0 where not computed).
   std::vector<pipeline::TableProfile> profiles;

@@ -18,6 +18,9 @@ struct RunCallbacks {
   std::function<void(const std::string&)> step;          // a phase starts ("simulating")
   std::function<void(size_t done, size_t total)> layer;  // a layer finished in simulation
   bool timeline = false;                                 // record spans for the trace
+  // Testing the checks: invert one stored byte of this layer's output (first image) on its way
+  // to DRAM; the run must then not verify. Empty: none.
+  std::string inject_fault;
 };
 
 report::RunResult run_scenario(const scenario::Scenario& s, const RunCallbacks& callbacks = {});

@@ -70,6 +70,10 @@ class CodecPipeline : public sc_core::sc_module {
   const std::map<int, LayerTraffic>& traffic() const { return traffic_; }
   const PipelineConfig& config() const { return config_; }
   bool bypass() const { return bypass_; }
+  // Fault injection, for testing what checks the platform's data: when `tensor` is written
+  // (timed), one byte in the middle of its chunk payload is inverted on its way to DRAM.
+  void inject_fault(uint32_t tensor) { fault_tensor_ = tensor; }
+  bool fault_injected() const { return fault_done_; }
   // Timeline spans are recorded when a sink is set.
   void set_activity_sink(std::function<void(const Activity&)> sink) { sink_ = std::move(sink); }
 
@@ -106,6 +110,8 @@ class CodecPipeline : public sc_core::sc_module {
   std::map<uint32_t, Staging> staging_;
   std::map<int, LayerTraffic> traffic_;
   std::function<void(const Activity&)> sink_;
+  int64_t fault_tensor_ = -1;
+  bool fault_done_ = false;
 };
 
 // Stored byte of an int value of `format` (two's complement byte for signed formats); throws
