@@ -270,7 +270,7 @@ std::string summary_json_text(const RunResult& r) {
   } else {
     try {
       j["scenario"] = Json::parse(r.scenario_json);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // parse_error, or out_of_range for a huge number
       throw Error("summary of scenario '" + r.scenario_name +
                   "': the resolved scenario is not JSON: " + e.what());
     }
@@ -292,8 +292,9 @@ RunResult parse_summary_json(const std::string& text, const std::string& origin)
   Json top;
   try {
     top = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    // nlohmann's byte offset tells where a truncated file stops.
+  } catch (const Json::exception& e) {
+    // parse_error (nlohmann's byte offset tells where a truncated file stops), or out_of_range
+    // for a number beyond double range (found by fuzz_summary).
     throw FormatError(origin + ": not a valid summary.json (corrupt or truncated): " + e.what());
   }
   const Reader rd(origin);
