@@ -12,6 +12,7 @@
 #include "apack/report/text.hpp"
 #include "apack/run/run.hpp"
 #include "apack/scenario/scenario.hpp"
+#include "commands.hpp"
 #include "progress.hpp"
 #include "scenario_commands.hpp"
 
@@ -95,10 +96,7 @@ void register_run(CLI::App& app) {
       "  apack-vp run scenarios/default.yaml --set codec.enabled=false --out out/codec-off\n"
       "  apack-vp compare out/codec-off out/default\n"
       "Exit status: 0 verified, 1 error, 2 the outputs did not verify.");
-  cmd->callback([a] {
-    const int status = run_command(*a);
-    if (status != 0) throw CLI::RuntimeError(status);
-  });
+  cmd->callback([a] { command_status = run_command(*a); });
 }
 
 }  // namespace apack::vp

@@ -13,4 +13,9 @@ void register_engines(CLI::App& app);  // engines compare | profile
 // printing an error.
 extern bool progress_line_open;
 
+// The exit status a command that completed asks for (apack-vp run: 2 when the outputs did not
+// verify). Set rather than thrown: an exception after a SystemC simulation trips ASan's stack
+// bookkeeping (the kernel's coroutines switch stacks), so a normal return carries it.
+extern int command_status;
+
 }  // namespace apack::vp

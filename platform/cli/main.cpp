@@ -10,7 +10,8 @@
 
 namespace apack::vp {
 bool progress_line_open = false;
-}
+int command_status = 0;
+}  // namespace apack::vp
 
 namespace {
 void error_line() {
@@ -48,5 +49,5 @@ int main(int argc, char** argv) {
     std::cerr << "apack-vp: error: " << e.what() << "\n";
     return 1;
   }
-  return 0;
+  return apack::vp::command_status;
 }

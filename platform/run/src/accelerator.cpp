@@ -18,6 +18,15 @@ size_t job_of(int64_t k) { return size_t((k & kPlain) >> 24); }
 int64_t tile_of(int64_t k) { return k & 0xffffff; }
 double ns(const sc_time& t) { return t.to_seconds() * 1e9; }
 
+// Items that pass through the compute and writer threads: a tile per engine tile, one per
+// vector layer. The threads stop after the last one, so that nothing is left suspended (and
+// unreleased) when the simulation ends.
+size_t work_items(const std::vector<LayerJob>& jobs) {
+  size_t n = 0;
+  for (const LayerJob& j : jobs) n += j.on_engine ? j.plan.tiles.size() : 1;
+  return n;
+}
+
 }  // namespace
 
 Accelerator::Accelerator(const sc_module_name& name, const AcceleratorConfig& config,
@@ -126,7 +135,7 @@ void Accelerator::loader() {
 void Accelerator::compute() {
   guard([&] {
     int out_half = 0;
-    for (;;) {
+    for (size_t item = 0, items = work_items(jobs_); item < items; ++item) {
       const int64_t k = ready_.read();
       const int w_half = int(k >> kFlags & 1), a_half = int(k >> (kFlags + 1) & 1);
       const int64_t plain = k & kPlain;
@@ -186,7 +195,7 @@ void Accelerator::compute() {
 void Accelerator::writer() {
   guard([&] {
     std::vector<size_t> tiles_written(jobs_.size(), 0);
-    for (;;) {
+    for (size_t item = 0, items = work_items(jobs_); item < items; ++item) {
       const int64_t k = done_.read();
       const int half = int(k >> kFlags & 1);
       const int64_t plain = k & kPlain;

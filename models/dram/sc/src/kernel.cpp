@@ -28,5 +28,6 @@ void prepare_kernel() {
 // is started from an ordinary function. A weak definition satisfies the loader and gives way
 // to a program's own sc_main. It lives in this file because every module's constructor calls
 // prepare_kernel, which keeps this object in the link (an archive member is not pulled in for
-// a symbol only a shared library wants). It only runs if something calls sc_elab_and_sim.
+// a symbol only a shared library wants; apack_dram_sc also forces it in with --undefined for
+// programs that never call the kernel). It only runs if something calls sc_elab_and_sim.
 __attribute__((weak)) int sc_main(int, char**) { return 1; }
