@@ -84,10 +84,6 @@ void Dma::transfer(tlm::tlm_generic_payload& p, Buffer& buffer, uint64_t bits, b
   const sc_time memory_side = sc_time_stamp() - start + delay;
   const sc_time total = std::max(buffer_side, memory_side);
   if (total > sc_time_stamp() - start) wait(total - (sc_time_stamp() - start));
-  if (fill)
-    buffer.count_write(bits);
-  else
-    buffer.count_read(bits);
   stats_.busy_ns += (sc_time_stamp() - start).to_seconds() * 1e9;
 }
 

@@ -163,7 +163,6 @@ void Accelerator::compute() {
         const int64_t n = int64_t(out.size());
         engine_.busy((n + config_.vector_lanes - 1) / config_.vector_lanes);
         const double bits = double(n) * qg_.layers[size_t(job.index)].out.bits;
-        obuf_.count_write(uint64_t(bits));
         job_events_[j].add("obuf.write_bits", bits);
       } else {
         const mapping::Tile& tile = job.plan.tiles[size_t(t)];

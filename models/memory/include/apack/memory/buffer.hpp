@@ -1,8 +1,9 @@
 // An on-chip buffer (weights, activations or outputs): size, access width and banks from the
 // scenario, double-buffered (a tile uses one half while the DMA fills or drains the other).
-// It holds the tile data itself (the int values the engine computes on) and counts its
-// accesses as energy events "<prefix>.read_bits" / "<prefix>.write_bits", which the technology
-// table prices (abuf, wbuf, obuf: models/engines/tech/*.yaml).
+// It holds the tile data itself (the int values the engine computes on) and gives the access
+// time of a transfer. Its accesses are energy events "<prefix>.read_bits" / "<prefix>.write_bits"
+// (abuf, wbuf, obuf: models/engines/tech/*.yaml), which the accelerator counts per layer for the
+// ledger, so the buffer keeps no count of its own.
 #pragma once
 
 #include <array>
@@ -10,8 +11,6 @@
 #include <string>
 #include <systemc>
 #include <vector>
-
-#include "apack/engines/events.hpp"
 
 namespace apack::memory {
 
@@ -33,16 +32,12 @@ class Buffer : public sc_core::sc_module {
 
   // One half's contents (slot 0 or 1).
   std::vector<int32_t>& slot(int i) { return slots_[size_t(i & 1)]; }
-
-  void count_write(uint64_t bits) { events_.add(prefix_ + ".write_bits", double(bits)); }
-  void count_read(uint64_t bits) { events_.add(prefix_ + ".read_bits", double(bits)); }
-  const engines::EventCounts& events() const { return events_; }
+  const std::string& prefix() const { return prefix_; }
 
  private:
   BufferGeometry geometry_;
   std::string prefix_;
   std::array<std::vector<int32_t>, 2> slots_;
-  engines::EventCounts events_;
 };
 
 }  // namespace apack::memory

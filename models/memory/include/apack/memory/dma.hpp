@@ -28,8 +28,8 @@ class Dma : public sc_core::sc_module {
   // `clock`: the buffers' (accelerator's) clock period.
   Dma(const sc_core::sc_module_name& name, sc_core::sc_time clock);
 
-  // Reads values [first, first + count) of `tensor` into `dst` (int values) and counts the
-  // buffer fill of `bits_per_value` bits each. Returns when the data is in the buffer.
+  // Reads values [first, first + count) of `tensor` into `dst` (int values); the buffer side's
+  // time counts `bits_per_value` bits per value. Returns when the data is in the buffer.
   void read(uint32_t tensor, int layer, uint64_t first, uint64_t count, int32_t* dst,
             Buffer& buffer, int bits_per_value);
   // Writes values [first, first + count) of `tensor` from `src`; `enable` (may be empty) is a

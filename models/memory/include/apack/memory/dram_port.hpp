@@ -19,11 +19,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <systemc>
+#include <tlm>
 #include <vector>
 
 #include "apack/dram/sc/channel_map.hpp"
-#include <systemc>
-#include <tlm>
 
 namespace apack::memory {
 
